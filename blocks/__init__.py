@@ -1,0 +1,1 @@
+"""Block Kit, built by pure functions: data in, Slack JSON out. Handlers call these; they never build JSON inline."""

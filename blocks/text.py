@@ -1,0 +1,27 @@
+"""Getting text safely into Slack messages. The one place text is escaped on its way out."""
+
+SECTION_TEXT_LIMIT = 3000  # Slack's limit for a section block's text
+
+
+def escape(text: str) -> str:
+    """Slack's three control characters, so "<!channel>" or "<@U123>" typed by someone never pings anyone."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def quote(text: str) -> str:
+    return "\n".join(f">{line}" if line.strip() else ">" for line in escape(text).splitlines())
+
+
+def clip(text: str, limit: int = SECTION_TEXT_LIMIT) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def section(mrkdwn: str, block_id: str | None = None) -> dict:
+    block = {"type": "section", "text": {"type": "mrkdwn", "text": clip(mrkdwn)}}
+    if block_id:
+        block["block_id"] = block_id
+    return block
+
+
+def context(mrkdwn: str) -> dict:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(mrkdwn)}]}

@@ -1,0 +1,166 @@
+"""Load the protocol file (TOML a trust can edit) into sections, and check it thoroughly.
+
+A broken file is a `ProtocolError` at start that names the line to fix.
+"""
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+SECTION_IDS: tuple[str, ...] = (
+    ("summary",)
+    + tuple(f"1.{n}" for n in range(1, 6))
+    + ("2.1",)
+    + tuple(f"3.{n}" for n in range(1, 7))
+    + tuple(f"4.{n}" for n in range(1, 4))
+    + tuple(f"5.{n}" for n in range(1, 8))
+    + ("6.1",)
+    + tuple(f"7.{n}" for n in range(1, 6))
+    + tuple(f"A1.{n}" for n in range(1, 12))
+    + tuple(f"A2.{n}" for n in range(1, 14))
+)
+
+# What each verdict says in the first line of an answer.
+VERDICTS: dict[str, str] = {
+    "not_allowed": "Not allowed",
+    "written_permission": "Only with written permission",
+    "allowed_with_care": "Allowed, with care",
+    "report_it": "Report it",
+    "ask_first": "Ask first",
+    "for_information": "For information",
+}
+
+WORKFLOWS = ("", "request-access", "report-harassment", "record-contact")
+SECTION_TEXT_FIELDS = ("id", "title", "verdict", "headline", "summary", "next_step", "ask", "text")
+POLICY_FIELDS = ("title", "organisation", "date_of_policy", "reviewed_by", "reviewed_on", "next_review", "next_review_due")
+
+
+class ProtocolError(ValueError):
+    """The protocol file cannot be used; the message says where and why."""
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    verdict: str
+    headline: str
+    summary: str
+    next_step: str
+    ask: str
+    workflow: str
+    text: str
+    examples: tuple[str, ...]
+
+    @property
+    def verdict_label(self) -> str:
+        return VERDICTS[self.verdict]
+
+
+@dataclass(frozen=True)
+class Protocol:
+    title: str
+    organisation: str
+    date_of_policy: str
+    reviewed_by: str
+    reviewed_on: dt.date
+    next_review: str  # as the policy words it, e.g. "Summer 2022"
+    next_review_due: dt.date  # the date the bot treats that as
+    sections: dict[str, Section]
+
+    @property
+    def version(self) -> str:
+        return f"reviewed {self.reviewed_on:%-d %B %Y}"
+
+    def review_overdue(self, today: dt.date) -> bool:
+        return today > self.next_review_due
+
+    def describe_version(self, today: dt.date) -> str:
+        line = f"{self.title}, {self.version}"
+        if self.review_overdue(today):
+            line += f"; its review was due {self.next_review} and is overdue"
+        return line
+
+
+def load_protocol(path: str | Path) -> Protocol:
+    path = Path(path)
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ProtocolError(f"{path}: cannot read the protocol file ({error.strerror})") from None
+    try:
+        data = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as error:
+        raise ProtocolError(f"{path}: not valid TOML: {error}") from None
+    return _build(path, raw, data)
+
+
+def _build(path: Path, raw: str, data: dict) -> Protocol:
+    lines = raw.splitlines()
+    section_lines = [n for n, line in enumerate(lines, 1) if re.match(r"\s*\[\[\s*section\s*\]\]", line)]
+    policy_line = next((n for n, line in enumerate(lines, 1) if re.match(r"\s*\[\s*policy\s*\]", line)), 1)
+
+    def fail(line: int, message: str):
+        raise ProtocolError(f"{path}, line {line}: {message}")
+
+    policy = data.get("policy")
+    if not isinstance(policy, dict):
+        fail(1, "there is no [policy] table with the policy's title and review dates")
+    for field in POLICY_FIELDS:
+        if not policy.get(field):
+            fail(policy_line, f"[policy] needs '{field}'")
+    for field in ("reviewed_on", "next_review_due"):
+        if not isinstance(policy[field], dt.date):
+            fail(policy_line, f"[policy] '{field}' must be a date written as YYYY-MM-DD, without quotes")
+
+    sections: dict[str, Section] = {}
+    entries = data.get("section", [])
+    if not isinstance(entries, list):
+        fail(1, "sections must be written as [[section]] tables")
+    for index, entry in enumerate(entries):
+        line = section_lines[index] if index < len(section_lines) else 1
+        for field in SECTION_TEXT_FIELDS:
+            value = entry.get(field)
+            if not isinstance(value, str) or not value.strip():
+                fail(line, f"section {entry.get('id', '(no id)')!s} has an empty or missing '{field}'")
+        section_id = entry["id"]
+        if section_id not in SECTION_IDS:
+            fail(line, f"unknown section id '{section_id}'")
+        if section_id in sections:
+            fail(line, f"section '{section_id}' appears twice")
+        if entry["verdict"] not in VERDICTS:
+            fail(line, f"section {section_id}: unknown verdict '{entry['verdict']}' (use one of {', '.join(VERDICTS)})")
+        workflow = entry.get("workflow", "")
+        if workflow not in WORKFLOWS:
+            fail(line, f"section {section_id}: unknown workflow '{workflow}'")
+        examples = entry.get("examples", [])
+        if not isinstance(examples, list) or not all(isinstance(e, str) and e.strip() for e in examples):
+            fail(line, f"section {section_id}: 'examples' must be a list of non-empty questions")
+        sections[section_id] = Section(
+            id=section_id,
+            title=entry["title"].strip(),
+            verdict=entry["verdict"],
+            headline=entry["headline"].strip(),
+            summary=entry["summary"].strip(),
+            next_step=entry["next_step"].strip(),
+            ask=entry["ask"].strip(),
+            workflow=workflow,
+            text=entry["text"].strip(),
+            examples=tuple(e.strip() for e in examples),
+        )
+    missing = [section_id for section_id in SECTION_IDS if section_id not in sections]
+    if missing:
+        fail(len(lines), f"these sections are missing: {', '.join(missing)}")
+    ordered = {section_id: sections[section_id] for section_id in SECTION_IDS}
+    return Protocol(
+        title=policy["title"],
+        organisation=policy["organisation"],
+        date_of_policy=str(policy["date_of_policy"]),
+        reviewed_by=policy["reviewed_by"],
+        reviewed_on=policy["reviewed_on"],
+        next_review=policy["next_review"],
+        next_review_due=policy["next_review_due"],
+        sections=ordered,
+    )

@@ -1,0 +1,94 @@
+"""Open the SQLite database (sqlite-utils) and bring its schema up to date.
+
+Each migration runs once, in order, inside a transaction; the version reached is
+recorded in the `schema_version` table. Later workflows add their tables by
+appending a migration, never by editing an old one.
+"""
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlite_utils
+
+
+def _create_question_log(db: sqlite_utils.Database) -> None:
+    db["questions"].create(
+        {
+            "id": int,
+            "asked_at": str,
+            "source": str,  # dm, mention, command, console
+            "question": str,
+            "answered": int,
+            "sections": str,  # JSON list, best first
+            "verdict": str,
+            "score": float,
+        },
+        pk="id",
+    )
+    db["questions"].create_index(["answered", "asked_at"])
+    db["feedback"].create(
+        {"question_id": int, "user_id": str, "helpful": int, "given_at": str},
+        pk=("question_id", "user_id"),
+        foreign_keys=[("question_id", "questions", "id")],
+    )
+    db["slack_events"].create({"event_id": str, "received_at": str}, pk="event_id")
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _create_question_log,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class Database:
+    """Where the bot's records live. `connect()` gives a short-lived connection, safe to use from any thread."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.connect() as db:
+            db.conn.execute("PRAGMA journal_mode=WAL")
+            _upgrade(db)
+
+    @contextmanager
+    def connect(self) -> Iterator[sqlite_utils.Database]:
+        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA busy_timeout=30000")
+        try:
+            yield sqlite_utils.Database(conn)
+        finally:
+            conn.close()
+
+    def schema_version(self) -> int:
+        with self.connect() as db:
+            return _current_version(db)
+
+
+def _current_version(db: sqlite_utils.Database) -> int:
+    if "schema_version" not in db.table_names():
+        return 0
+    row = db.execute("SELECT max(version) FROM schema_version").fetchone()
+    return row[0] or 0
+
+
+def _upgrade(db: sqlite_utils.Database) -> None:
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        if "schema_version" not in db.table_names():
+            db["schema_version"].create({"version": int, "applied_at": str}, pk="version")
+        current = _current_version(db)
+        if current > SCHEMA_VERSION:
+            raise RuntimeError(
+                f"{db.conn} has schema version {current}, newer than this code knows ({SCHEMA_VERSION}); "
+                "run the newer version of the bot"
+            )
+        for version, migrate in enumerate(MIGRATIONS[current:], start=current + 1):
+            migrate(db)
+            db.execute("INSERT INTO schema_version VALUES (?, datetime('now'))", [version])
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise

@@ -1,0 +1,50 @@
+"""The question log: what staff asked, what the bot answered, and whether it helped.
+
+Who asked is not stored with the question: the policy owner needs to see what
+the policy leaves unanswered, not who wondered about it.
+"""
+
+import datetime as dt
+import json
+
+from storage.database import Database
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def record_question(database: Database, *, source: str, question: str, answered: bool,
+                    sections: list[str], verdict: str | None, score: float) -> int:
+    with database.connect() as db:
+        row = {
+            "asked_at": _now(),
+            "source": source,
+            "question": question,
+            "answered": int(answered),
+            "sections": json.dumps(sections),
+            "verdict": verdict,
+            "score": round(score, 4),
+        }
+        return db["questions"].insert(row).last_pk
+
+
+def record_feedback(database: Database, *, question_id: int, user_id: str, helpful: bool) -> bool:
+    """Store one person's feedback on one answer; a second click changes nothing. True if stored."""
+    with database.connect() as db:
+        cursor = db.execute(
+            "INSERT OR IGNORE INTO feedback (question_id, user_id, helpful, given_at) "
+            "SELECT id, ?, ?, ? FROM questions WHERE id = ?",
+            [user_id, int(helpful), _now(), question_id],
+        )
+        return cursor.rowcount == 1
+
+
+def unanswered_questions(database: Database, since: str | None = None) -> list[dict]:
+    """Questions the bot abstained on, newest first (for the policy owner)."""
+    with database.connect() as db:
+        where, params = "answered = 0", []
+        if since:
+            where += " AND asked_at >= ?"
+            params.append(since)
+        return list(db["questions"].rows_where(where, params, order_by="asked_at desc"))
