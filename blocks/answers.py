@@ -26,7 +26,7 @@ def answer_text(answer: Answer) -> str:
 def answer_blocks(answer: Answer, question_id: int | None = None, feedback_given: bool = False) -> list[dict]:
     blocks = [section(f"*{escape(answer.headline)}*")]
     for quoted in answer.sections:
-        blocks.append(section(f"*Section {quoted.id}: {escape(quoted.title)}*\n{quote(quoted.text)}"))
+        blocks.append(section(f"*{quoted.reference}: {escape(quoted.title)}*\n{quote(quoted.text)}"))
     if not answer.answered and answer.match.reason == "not_sure" and answer.match.ranked:
         blocks.append(section("These parts of the protocol might be close: "
                               + ", ".join(f"section {sid}" for sid in answer.match.section_ids[:3]) + "."))

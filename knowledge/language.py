@@ -7,7 +7,6 @@ every word the bot knows before anything else happens.
 
 import re
 import tomllib
-from functools import lru_cache
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
@@ -49,16 +48,15 @@ class StaffLanguage:
         self.vocabulary = frozenset(known)
         # Only words long enough to be misspelt recognisably are correction targets.
         self._targets = sorted(w for w in self.vocabulary if len(w) >= 4 and not w.isdigit())
+        self._corrections: dict[str, str] = {}
 
     def correct(self, word: str) -> str:
         if word in self.vocabulary or len(word) < 4 or word.isdigit():
             return word
-        return self._closest(word)
-
-    @lru_cache(maxsize=4096)
-    def _closest(self, word: str) -> str:
-        found = process.extractOne(word, self._targets, scorer=fuzz.ratio, score_cutoff=82)
-        return found[0] if found else word
+        if word not in self._corrections:
+            found = process.extractOne(word, self._targets, scorer=fuzz.ratio, score_cutoff=82)
+            self._corrections[word] = found[0] if found else word
+        return self._corrections[word]
 
     def terms(self, text: str) -> list[str]:
         """The concepts and stems of a text, in order; stopwords dropped."""

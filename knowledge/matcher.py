@@ -37,7 +37,7 @@ class Match:
 
 def features(terms: list[str]) -> Counter:
     found = Counter(terms)
-    found.update(f"{a}+{b}" for a, b in zip(terms, terms[1:]) if a != b)
+    found.update(f"{a}+{b}" for a, b in zip(terms, terms[1:], strict=False) if a != b)
     return found
 
 

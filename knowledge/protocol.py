@@ -34,7 +34,9 @@ VERDICTS: dict[str, str] = {
 
 WORKFLOWS = ("", "request-access", "report-harassment", "record-contact")
 SECTION_TEXT_FIELDS = ("id", "title", "verdict", "headline", "summary", "next_step", "ask", "text")
-POLICY_FIELDS = ("title", "organisation", "date_of_policy", "reviewed_by", "reviewed_on", "next_review", "next_review_due")
+POLICY_FIELDS = (
+    "title", "organisation", "date_of_policy", "reviewed_by", "reviewed_on", "next_review", "next_review_due",
+)
 
 
 class ProtocolError(ValueError):
@@ -57,6 +59,16 @@ class Section:
     @property
     def verdict_label(self) -> str:
         return VERDICTS[self.verdict]
+
+    @property
+    def reference(self) -> str:
+        """How answers name this section: "Section 5.1", "Appendix 1, point 3", "The headline rule"."""
+        if self.id == "summary":
+            return "The headline rule"
+        if self.id.startswith("A"):
+            appendix, point = self.id[1:].split(".")
+            return f"Appendix {appendix}, point {point}"
+        return f"Section {self.id}"
 
 
 @dataclass(frozen=True)

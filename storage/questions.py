@@ -4,21 +4,17 @@ Who asked is not stored with the question: the policy owner needs to see what
 the policy leaves unanswered, not who wondered about it.
 """
 
-import datetime as dt
 import json
 
 from storage.database import Database
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+from storage.timestamps import utc_now
 
 
 def record_question(database: Database, *, source: str, question: str, answered: bool,
                     sections: list[str], verdict: str | None, score: float) -> int:
     with database.connect() as db:
         row = {
-            "asked_at": _now(),
+            "asked_at": utc_now(),
             "source": source,
             "question": question,
             "answered": int(answered),
@@ -35,7 +31,7 @@ def record_feedback(database: Database, *, question_id: int, user_id: str, helpf
         cursor = db.execute(
             "INSERT OR IGNORE INTO feedback (question_id, user_id, helpful, given_at) "
             "SELECT id, ?, ?, ? FROM questions WHERE id = ?",
-            [user_id, int(helpful), _now(), question_id],
+            [user_id, int(helpful), utc_now(), question_id],
         )
         return cursor.rowcount == 1
 
@@ -48,3 +44,9 @@ def unanswered_questions(database: Database, since: str | None = None) -> list[d
             where += " AND asked_at >= ?"
             params.append(since)
         return list(db["questions"].rows_where(where, params, order_by="asked_at desc"))
+
+
+def get_question(database: Database, question_id: int) -> dict | None:
+    with database.connect() as db:
+        rows = list(db["questions"].rows_where("id = ?", [question_id]))
+        return rows[0] if rows else None

@@ -1,0 +1,89 @@
+"""Start the bot, or run one of its commands. Wiring only: the work happens in the modules it calls.
+
+    python bot.py                 Socket Mode if SLACK_APP_TOKEN is set, else HTTP if
+                                  SLACK_SIGNING_SECRET is set, else the local console
+    python bot.py socket|http|console
+    python bot.py ask "QUESTION"  the answer as text
+    python bot.py ask --json      one question per stdin line, one JSON object per stdout line
+"""
+
+import argparse
+import json
+import logging
+import sys
+
+from config import load_settings
+from knowledge.protocol import ProtocolError
+
+log = logging.getLogger("bot")
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python bot.py", description="The Social Networking Protocol helper.")
+    commands = parser.add_subparsers(dest="command")
+    for mode in ("socket", "http", "console"):
+        commands.add_parser(mode, help=f"run in {mode} mode")
+    ask = commands.add_parser("ask", help="answer a question as a member of staff would see it")
+    ask.add_argument("question", nargs="*", help="the question")
+    ask.add_argument("--json", action="store_true", help="read questions from stdin, one per line; write JSON lines")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str]) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    args = parse_args(argv)
+    settings = load_settings()
+    if args.command == "ask":
+        return run_ask(settings, args)
+    from services import build_services
+
+    services = build_services(settings)
+    mode = args.command or settings.mode
+    if mode == "console":
+        from console.chat import run_console
+
+        run_console(services, sys.stdin, sys.stdout)
+    elif mode == "socket":
+        if not settings.app_token:
+            raise SystemExit("Socket Mode needs SLACK_APP_TOKEN (xapp-...): see README, 'Connect Slack'.")
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        from slack_app import build_app
+
+        SocketModeHandler(build_app(services), settings.app_token).start()
+    elif mode == "http":
+        if not settings.signing_secret:
+            raise SystemExit("HTTP mode needs SLACK_SIGNING_SECRET: see README, 'Connect Slack'.")
+        from http_server import make_http_server
+        from slack_app import build_app
+
+        server = make_http_server(build_app(services), services)
+        log.info("listening on port %s: POST /slack/events, GET /healthz", server.server_port)
+        server.serve_forever()
+    return 0
+
+
+def run_ask(settings, args) -> int:
+    from console.render import answer_as_text
+    from knowledge.answers import PolicyGuide
+
+    guide = PolicyGuide.from_file(settings.protocol_file)
+    if args.json:
+        for line in sys.stdin:
+            question = line.strip()
+            if question:
+                print(json.dumps(guide.answer(question).as_json(), ensure_ascii=False), flush=True)
+        return 0
+    question = " ".join(args.question).strip()
+    if not question:
+        print('Ask a question, e.g. python bot.py ask "can I add a Year 9 on snap?"', file=sys.stderr)
+        return 2
+    print(answer_as_text(guide.answer(question)))
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except ProtocolError as error:
+        sys.exit(f"The protocol file has a problem, so the bot cannot start.\n{error}")

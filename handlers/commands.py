@@ -1,0 +1,18 @@
+"""Slash commands."""
+
+from slack_bolt import Ack, App
+
+from blocks.answers import answer_blocks, answer_text, help_blocks, help_text
+from services import Services
+from workflows.questions import ask
+
+
+def register(app: App, services: Services) -> None:
+    @app.command("/policy")
+    def policy_question(ack: Ack, command: dict):
+        question = command.get("text", "").strip()
+        if not question:
+            ack(response_type="ephemeral", text=help_text(), blocks=help_blocks())
+            return
+        asked = ask(services.guide, services.database, question, source="command")
+        ack(response_type="ephemeral", text=answer_text(asked.answer), blocks=answer_blocks(asked.answer, asked.id))

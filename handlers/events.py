@@ -1,0 +1,35 @@
+"""Events: questions in a direct message, and @mentions in channels (answered in a thread)."""
+
+import re
+
+from slack_bolt import App, Say
+
+from blocks.answers import answer_blocks, answer_text, help_blocks, help_text
+from services import Services
+from workflows.questions import ask
+
+_MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
+
+
+def question_in(text: str) -> str:
+    return _MENTION.sub(" ", text or "").strip()
+
+
+def register(app: App, services: Services) -> None:
+    def reply(say: Say, question: str, source: str, thread_ts: str | None = None):
+        if not question:
+            say(text=help_text(), blocks=help_blocks(), thread_ts=thread_ts)
+            return
+        asked = ask(services.guide, services.database, question, source=source)
+        say(text=answer_text(asked.answer), blocks=answer_blocks(asked.answer, asked.id), thread_ts=thread_ts)
+
+    @app.event("message")
+    def direct_message(event: dict, say: Say):
+        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+            return
+        reply(say, question_in(event.get("text", "")), source="dm")
+
+    @app.event("app_mention")
+    def mention(event: dict, say: Say):
+        thread_ts = event.get("thread_ts") or event["ts"]
+        reply(say, question_in(event.get("text", "")), source="mention", thread_ts=thread_ts)

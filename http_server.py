@@ -1,0 +1,81 @@
+"""HTTP mode: `POST /slack/events` for everything Slack sends, `GET /healthz` for the platform's checks."""
+
+import json
+import logging
+from socketserver import ThreadingMixIn
+from urllib.parse import parse_qsl
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from slack_bolt import App, BoltRequest
+from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
+from slack_bolt.context import BoltContext
+from slack_bolt.request.internals import build_context
+
+from services import Services
+
+log = logging.getLogger(__name__)
+EVENTS_PATH = "/slack/events"
+
+
+def parse_slack_body(raw: str, content_type: str | None) -> dict:
+    """Slack's body: JSON for events; a form for commands; a form with one `payload` field for interactivity."""
+    if not raw:
+        return {}
+    if content_type == "application/json" or raw.startswith("{"):
+        return json.loads(raw)
+    form = dict(parse_qsl(raw, keep_blank_values=True))
+    return json.loads(form["payload"]) if "payload" in form else form
+
+
+class SlackRequest(BoltRequest):
+    """A BoltRequest whose form bodies are read field by field.
+
+    Bolt's own parser treats any form body containing the word "payload" as
+    interactivity, so `/policy what does the payload mean` would vanish as a 404.
+    """
+
+    def __init__(self, *, body: str, query=None, headers=None, context=None, mode: str = "http"):
+        super().__init__(body=body, query=query, headers=headers, context=context, mode=mode)
+        self.body = parse_slack_body(self.raw_body, self.content_type)
+        self.context = build_context(BoltContext(context or {}), self.body)
+
+    def to_copyable(self) -> "SlackRequest":
+        return SlackRequest(body=self.raw_body, query=self.query, headers=self.headers,
+                            context=self.context.to_copyable(), mode=self.mode)
+
+
+def make_wsgi_app(app: App, services: Services):
+    def wsgi(environ, start_response):
+        request = WsgiHttpRequest(environ)
+        if request.path == "/healthz" and request.method in ("GET", "HEAD"):
+            ok = services.healthy()
+            start_response("200 OK" if ok else "503 Service Unavailable", [("Content-Type", "application/json")])
+            return [json.dumps({"ok": ok}).encode()]
+        if request.path == EVENTS_PATH and request.method == "POST":
+            bolt_response = app.dispatch(SlackRequest(body=request.get_body(), query=request.query_string,
+                                                      headers=request.get_headers()))
+            headers = [(name, value) for name, values in bolt_response.headers.items() for value in values]
+            start_response(f"{bolt_response.status} {_reason(bolt_response.status)}", headers)
+            return [bolt_response.body.encode("utf-8")]
+        start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8")])
+        return [b"Not found. Slack sends to POST /slack/events."]
+
+    return wsgi
+
+
+def _reason(status: int) -> str:
+    return {200: "OK", 401: "Unauthorized", 404: "Not Found"}.get(status, "Status")
+
+
+class _ThreadingServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
+        log.debug("%s " + format, self.address_string(), *args)
+
+
+def make_http_server(app: App, services: Services, host: str = "0.0.0.0", port: int | None = None):
+    return make_server(host, services.settings.port if port is None else port, make_wsgi_app(app, services),
+                       server_class=_ThreadingServer, handler_class=_QuietHandler)

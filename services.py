@@ -1,0 +1,32 @@
+"""Everything the bot needs, built once at start and handed to Slack listeners, the console and the CLI."""
+
+import logging
+from dataclasses import dataclass
+
+from config import Settings
+from knowledge.answers import PolicyGuide
+from knowledge.protocol import load_protocol
+from storage.database import Database
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    guide: PolicyGuide
+    database: Database
+
+    def healthy(self) -> bool:
+        try:
+            with self.database.connect() as db:
+                db.execute("SELECT 1").fetchone()
+            return True
+        except Exception:
+            log.exception("health check: the database cannot be reached")
+            return False
+
+
+def build_services(settings: Settings) -> Services:
+    guide = PolicyGuide(load_protocol(settings.protocol_file))
+    return Services(settings=settings, guide=guide, database=Database(settings.database_path))
