@@ -69,6 +69,9 @@ def run_ask(settings, args) -> int:
 
     guide = PolicyGuide.from_file(settings.protocol_file)
     if args.json:
+        if args.question:
+            print("ask --json reads questions from stdin, one per line; leave out the question.", file=sys.stderr)
+            return 2
         for line in sys.stdin:
             question = line.strip()
             if question:

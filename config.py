@@ -43,9 +43,17 @@ def load_settings(env_file: str | os.PathLike | None = None) -> Settings:
         app_token=env.get("SLACK_APP_TOKEN") or None,
         signing_secret=env.get("SLACK_SIGNING_SECRET") or None,
         api_url=api_url,
-        port=int(env.get("PORT") or 3000),
+        port=_port(env.get("PORT")),
         database_path=Path(env.get("DATABASE_PATH") or "data/bot.db"),
         staff_directory=Path(env.get("STAFF_DIRECTORY") or "data/staff.csv"),
         protocol_file=Path(env.get("PROTOCOL_FILE") or DEFAULT_PROTOCOL_FILE),
         timezone=env.get("TRUST_TIMEZONE") or "Europe/London",
     )
+
+
+def _port(value: str | None) -> int:
+    if not value:
+        return 3000
+    if not value.isdigit() or not 0 <= int(value) < 65536:
+        raise SystemExit(f"PORT must be a port number such as 3000, not {value!r}.")
+    return int(value)

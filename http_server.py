@@ -2,6 +2,7 @@
 
 import json
 import logging
+from http import HTTPStatus
 from socketserver import ThreadingMixIn
 from urllib.parse import parse_qsl
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
@@ -55,16 +56,12 @@ def make_wsgi_app(app: App, services: Services):
             bolt_response = app.dispatch(SlackRequest(body=request.get_body(), query=request.query_string,
                                                       headers=request.get_headers()))
             headers = [(name, value) for name, values in bolt_response.headers.items() for value in values]
-            start_response(f"{bolt_response.status} {_reason(bolt_response.status)}", headers)
+            start_response(f"{bolt_response.status} {HTTPStatus(bolt_response.status).phrase}", headers)
             return [bolt_response.body.encode("utf-8")]
         start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8")])
         return [b"Not found. Slack sends to POST /slack/events."]
 
     return wsgi
-
-
-def _reason(status: int) -> str:
-    return {200: "OK", 401: "Unauthorized", 404: "Not Found"}.get(status, "Status")
 
 
 class _ThreadingServer(ThreadingMixIn, WSGIServer):

@@ -60,3 +60,20 @@ def help_blocks() -> list[dict]:
 
 def help_text() -> str:
     return "Ask me anything about the Trust's Social Networking Protocol, in your own words."
+
+
+NOT_READY = {
+    "/report-harassment": (
+        "I can't take reports yet, but please don't wait: tell your Head Teacher / Manager about the threats, "
+        "abuse or harassment straight away (sections 4.2 and 4.3). Keep screenshots, links and times, "
+        "and try not to reply. If a child may be at risk, follow your academy's safeguarding procedure now."
+    ),
+    "/request-access": (
+        "I can't take permission requests yet. For now, ask your Head Teacher / Manager for written permission "
+        "before using social networking for work (section 5.3), and use Trust / Academy devices only."
+    ),
+}
+
+
+def not_ready_text(command: str) -> str:
+    return NOT_READY[command]

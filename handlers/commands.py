@@ -2,7 +2,7 @@
 
 from slack_bolt import Ack, App
 
-from blocks.answers import answer_blocks, answer_text, help_blocks, help_text
+from blocks.answers import answer_blocks, answer_text, help_blocks, help_text, not_ready_text
 from services import Services
 from workflows.questions import ask
 
@@ -16,3 +16,8 @@ def register(app: App, services: Services) -> None:
             return
         asked = ask(services.guide, services.database, question, source="command")
         ack(response_type="ephemeral", text=answer_text(asked.answer), blocks=answer_blocks(asked.answer, asked.id))
+
+    @app.command("/report-harassment")
+    @app.command("/request-access")
+    def workflow_not_ready(ack: Ack, command: dict):
+        ack(response_type="ephemeral", text=not_ready_text(command["command"]))

@@ -1,6 +1,7 @@
 """Turn staff wording into the matcher's terms: concepts from `staff_language.toml`, stems for other words.
 
-"can I add a Year 9 on snap?" becomes ["connect", "pupil", "platform"].
+"can I add a Year 9 on snap?" becomes
+["connect", "w:add", "pupil", "w:year", "w:9", "platform", "w:snap"].
 Spelling slips ("facebok", "harrassment") are corrected with rapidfuzz against
 every word the bot knows before anything else happens.
 """
@@ -9,7 +10,11 @@ import re
 import tomllib
 from pathlib import Path
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+from spellchecker import SpellChecker
+
+from knowledge.protocol import ProtocolError
 
 STAFF_LANGUAGE_FILE = Path(__file__).with_name("staff_language.toml")
 MAX_PHRASE_WORDS = 5
@@ -33,15 +38,22 @@ def stem(word: str) -> str:
 
 class StaffLanguage:
     def __init__(self, path: Path = STAFF_LANGUAGE_FILE, extra_vocabulary: list[str] = ()):
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            concepts, stopwords, out_of_scope = data["concepts"], data["stopwords"]["words"], data["out_of_scope"]
+        except (OSError, tomllib.TOMLDecodeError) as error:
+            raise ProtocolError(f"{path}: cannot be read: {error}") from None
+        except (KeyError, TypeError) as error:
+            raise ProtocolError(f"{path}: needs [concepts], [stopwords] words and [out_of_scope] examples "
+                                f"(missing {error})") from None
         self.phrases: dict[tuple[str, ...], list[str]] = {}
-        for concept, terms in data["concepts"].items():
+        for concept, terms in concepts.items():
             for term in terms:
                 key = tuple(words(term))
                 if key and concept not in self.phrases.setdefault(key, []):
                     self.phrases[key].append(concept)
-        self.stopwords = {w for term in data["stopwords"]["words"] for w in words(term)}
-        self.out_of_scope_examples: list[str] = data["out_of_scope"]["examples"]
+        self.stopwords = {w for term in stopwords for w in words(term)}
+        self.out_of_scope_examples: list[str] = out_of_scope["examples"]
         known = {w for key in self.phrases for w in key} | self.stopwords
         for text in extra_vocabulary:
             known.update(words(text))
@@ -49,17 +61,29 @@ class StaffLanguage:
         # Only words long enough to be misspelt recognisably are correction targets.
         self._targets = sorted(w for w in self.vocabulary if len(w) >= 4 and not w.isdigit())
         self._corrections: dict[str, str] = {}
+        # Real English words are never "corrected": "morning" is not a slip for "moaning".
+        self._english = SpellChecker(language="en", distance=1)
 
     def correct(self, word: str) -> str:
         if word in self.vocabulary or len(word) < 4 or word.isdigit():
             return word
         if word not in self._corrections:
-            found = process.extractOne(word, self._targets, scorer=fuzz.ratio, score_cutoff=82)
+            if len(self._corrections) > 50_000:  # unbounded input must not grow memory forever
+                self._corrections.clear()
+            if word in self._english:
+                self._corrections[word] = word
+                return word
+            # OSA counts a swapped pair of letters as one slip: "emial" is one edit from "email".
+            found = process.extractOne(word, self._targets, scorer=OSA.normalized_similarity, score_cutoff=0.75)
             self._corrections[word] = found[0] if found else word
         return self._corrections[word]
 
     def terms(self, text: str) -> list[str]:
-        """The concepts and stems of a text, in order; stopwords dropped."""
+        """The concepts of a text and the stems of its words ("w:" before them), in order; stopwords dropped.
+
+        Concepts let different wordings meet; the words keep what a concept blurs
+        ("private" the setting and "privacy" of pupils are one concept, two words).
+        """
         tokens = [self.correct(w) for w in words(text)]
         terms: list[str] = []
         i = 0
@@ -68,6 +92,7 @@ class StaffLanguage:
                 concepts = self.phrases.get(tuple(tokens[i : i + size]))
                 if concepts:
                     terms.extend(concepts)
+                    terms.extend("w:" + stem(w) for w in tokens[i : i + size] if w not in self.stopwords)
                     i += size
                     break
             else:
@@ -75,6 +100,6 @@ class StaffLanguage:
                 i += 1
                 if word not in self.stopwords:
                     stemmed = stem(word)
-                    concepts = self.phrases.get((stemmed,))
-                    terms.extend(concepts or [stemmed])
+                    terms.extend(self.phrases.get((stemmed,), ()))
+                    terms.append("w:" + stemmed)
         return terms

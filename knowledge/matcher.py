@@ -1,11 +1,15 @@
 """Find the protocol sections a question is about, or decline when it is not about the protocol.
 
-Each section is known by its own text and by the examples of how staff ask
-about it (both in the protocol file). Questions and examples pass through the
-same staff-language normaliser, then are compared as TF-IDF vectors of terms
-and term pairs. A section scores by its nearest examples and by its whole
-profile. Questions nearer to the out-of-scope examples than to any section,
-or not near anything, are declined.
+Each section is known by its own words and by examples of how staff ask about
+it (both in the protocol file); the out-of-scope examples in
+`staff_language.toml` stand for everything the protocol does not cover. Texts
+pass through the staff-language normaliser (concepts, word stems, spelling
+fixed by rapidfuzz), then a naive Bayes model over terms and term pairs ranks
+the sections.
+
+The bot answers only when the best section clearly beats "out of scope" and
+the question is close to something it has seen asked about that section;
+otherwise it says it is not sure.
 """
 
 import math
@@ -16,14 +20,17 @@ from knowledge.language import StaffLanguage
 from knowledge.protocol import Protocol
 
 OUT_OF_SCOPE = "none"
-MIN_SCORE = 0.22  # below this the bot is not sure enough to cite a section
-SECOND_SECTION_RATIO = 0.85  # a runner-up this close to the best is cited too
+SMOOTHING = 0.1  # additive smoothing of term counts
+POLICY_TEXT_WEIGHT = 2.0  # the policy's own words count as this many examples
+MIN_MARGIN = 2.0  # log-odds by which the best section must beat "out of scope"
+MIN_SIMILARITY = 0.15  # cosine similarity to the nearest example of any section
+SECOND_SECTION_RATIO = 0.5  # a runner-up at least this probable, relative to the best, is cited too
 
 
 @dataclass(frozen=True)
 class Match:
     answered: bool
-    ranked: list[tuple[str, float]]  # (section id, score), best first
+    ranked: list[tuple[str, float]]  # (section id, probability), best first, up to 3
     reason: str  # "matched", "out_of_scope", "not_sure"
 
     @property
@@ -35,84 +42,87 @@ class Match:
         return self.ranked[0][1] if self.ranked else 0.0
 
 
-def features(terms: list[str]) -> Counter:
-    found = Counter(terms)
-    found.update(f"{a}+{b}" for a, b in zip(terms, terms[1:], strict=False) if a != b)
-    return found
+def features(terms: list[str]) -> set[str]:
+    """Terms, and pairs of neighbouring concepts ("connect+pupil") that say more together than apart."""
+    concepts = [t for t in terms if not t.startswith("w:")]
+    pairs = {f"{a}+{b}" for a, b in zip(concepts, concepts[1:], strict=False) if a != b}
+    return set(terms) | pairs
 
 
 class Matcher:
     def __init__(self, protocol: Protocol, language: StaffLanguage):
         self.language = language
-        labelled: list[tuple[str, str]] = []
-        profiles: dict[str, list[str]] = {}
+        counts: dict[str, Counter] = defaultdict(Counter)
+        example_labels: list[str] = []
+        example_vectors: list[dict[str, float]] = []
+        examples: list[tuple[str, set[str]]] = []
         for section in protocol.sections.values():
-            profile = [section.title, section.text, section.summary, section.headline]
-            profiles[section.id] = profile + list(section.examples)
-            labelled += [(section.id, example) for example in section.examples]
-            labelled += [(section.id, section.title), (section.id, section.headline)]
-        profiles[OUT_OF_SCOPE] = list(language.out_of_scope_examples)
-        labelled += [(OUT_OF_SCOPE, example) for example in language.out_of_scope_examples]
+            for text in (*section.examples, section.title, section.headline):
+                examples.append((section.id, features(language.terms(text))))
+            for text in (section.text, section.summary):
+                for f in features(language.terms(text)):
+                    counts[section.id][f] += POLICY_TEXT_WEIGHT
+        for text in language.out_of_scope_examples:
+            examples.append((OUT_OF_SCOPE, features(language.terms(text))))
+        for label, found in examples:
+            counts[label].update(found)
 
-        example_features = [features(language.terms(text)) for _, text in labelled]
-        profile_features = {label: features([t for text in texts for t in language.terms(text)])
-                            for label, texts in profiles.items()}
-        document_frequency = Counter(f for found in example_features for f in found)
-        total = len(example_features)
-        self.idf = {f: math.log((1 + total) / (1 + n)) + 1 for f, n in document_frequency.items()}
-        self.default_idf = math.log(1 + total) + 1
+        self.vocabulary = frozenset(f for c in counts.values() for f in c)
+        size = len(self.vocabulary)
+        self.log_probability: dict[str, dict[str, float]] = {}
+        self.log_unseen: dict[str, float] = {}
+        for label, c in counts.items():
+            total = sum(c.values()) + SMOOTHING * size
+            self.log_probability[label] = {f: math.log((n + SMOOTHING) / total) for f, n in c.items()}
+            self.log_unseen[label] = math.log(SMOOTHING / total)
 
-        self.example_labels = [label for label, _ in labelled]
-        self.example_index = self._index([self._vector(f) for f in example_features])
-        self.profile_labels = list(profile_features)
-        self.profile_index = self._index([self._vector(f) for f in profile_features.values()])
-
-    def _vector(self, found: Counter) -> dict[str, float]:
-        vector = {f: (1 + math.log(n)) * self.idf.get(f, self.default_idf) for f, n in found.items()}
-        norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
-        return {f: w / norm for f, w in vector.items()}
-
-    @staticmethod
-    def _index(vectors: list[dict[str, float]]) -> dict[str, list[tuple[int, float]]]:
-        index: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for doc, vector in enumerate(vectors):
+        # For "is this close to anything staff ask about?": TF-IDF over the in-scope examples.
+        in_scope = [(label, found) for label, found in examples if label != OUT_OF_SCOPE]
+        frequency = Counter(f for _, found in in_scope for f in found)
+        self.idf = {f: math.log((1 + len(in_scope)) / (1 + n)) + 1 for f, n in frequency.items()}
+        self.example_index: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for doc, (label, found) in enumerate(in_scope):
+            example_labels.append(label)
+            vector = self._tfidf(found)
+            example_vectors.append(vector)
             for f, w in vector.items():
-                index[f].append((doc, w))
-        return dict(index)
+                self.example_index[f].append((doc, w))
 
-    @staticmethod
-    def _similarities(index, query: dict[str, float]) -> dict[int, float]:
+    def _tfidf(self, found: set[str]) -> dict[str, float]:
+        weights = {f: self.idf[f] for f in found if f in self.idf}
+        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        return {f: w / norm for f, w in weights.items()}
+
+    def _nearest_example(self, found: set[str]) -> float:
         sims: dict[int, float] = defaultdict(float)
-        for f, w in query.items():
-            for doc, dw in index.get(f, ()):
+        for f, w in self._tfidf(found).items():
+            for doc, dw in self.example_index[f]:
                 sims[doc] += w * dw
-        return sims
+        return max(sims.values(), default=0.0)
 
     def match(self, question: str) -> Match:
-        found = features(self.language.terms(question))
+        found = {f for f in features(self.language.terms(question)) if f in self.vocabulary}
         if not found:
             return Match(False, [], "out_of_scope")
-        query = self._vector(found)
-        nearest: dict[str, list[float]] = defaultdict(list)
-        for doc, sim in self._similarities(self.example_index, query).items():
-            nearest[self.example_labels[doc]].append(sim)
-        profile = {self.profile_labels[doc]: sim for doc, sim in self._similarities(self.profile_index, query).items()}
-        scores = {}
-        for label in set(nearest) | set(profile):
-            top = sorted(nearest.get(label, ()), reverse=True)[:2]
-            knn = (top[0] + (top[1] if len(top) > 1 else 0.0)) / 2 if top else 0.0
-            scores[label] = 0.5 * (top[0] if top else 0.0) + 0.2 * knn + 0.3 * profile.get(label, 0.0)
-        out_of_scope = scores.pop(OUT_OF_SCOPE, 0.0)
-        ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)[:3]
-        if not ranked or out_of_scope >= ranked[0][1]:
+        scores = {
+            label: sum(log_p.get(f, self.log_unseen[label]) for f in found)
+            for label, log_p in self.log_probability.items()
+        }
+        best = max(scores.values())
+        weights = {label: math.exp(s - best) for label, s in scores.items()}
+        total = sum(weights.values())
+        out_of_scope = scores.pop(OUT_OF_SCOPE)
+        ranked_ids = sorted(scores, key=scores.get, reverse=True)[:3]
+        ranked = [(sid, weights[sid] / total) for sid in ranked_ids]
+        if scores[ranked_ids[0]] - out_of_scope < MIN_MARGIN:
             return Match(False, ranked, "out_of_scope")
-        if ranked[0][1] < MIN_SCORE:
+        if self._nearest_example(found) < MIN_SIMILARITY:
             return Match(False, ranked, "not_sure")
         return Match(True, ranked, "matched")
 
     def cited(self, match: Match) -> list[str]:
-        """The sections an answer quotes: the best, and the runner-up when it is nearly as good."""
+        """The sections an answer quotes: the best, and the runner-up when it is nearly as likely."""
         if not match.answered:
             return []
         best = match.ranked[0][1]
-        return [sid for sid, score in match.ranked[:2] if score >= best * SECOND_SECTION_RATIO]
+        return [sid for sid, p in match.ranked[:2] if p >= best * SECOND_SECTION_RATIO]

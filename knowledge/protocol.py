@@ -133,23 +133,31 @@ def _build(path: Path, raw: str, data: dict) -> Protocol:
         fail(1, "sections must be written as [[section]] tables")
     for index, entry in enumerate(entries):
         line = section_lines[index] if index < len(section_lines) else 1
+        end = section_lines[index + 1] if index + 1 < len(section_lines) else len(lines) + 1
+
+        def line_of(field: str, start: int = line, end: int = end) -> int:
+            """The line where this section sets `field`, or the section's first line."""
+            pattern = re.compile(rf"\s*{field}\s*=")
+            return next((n for n in range(start, end) if pattern.match(lines[n - 1])), start)
+
         for field in SECTION_TEXT_FIELDS:
             value = entry.get(field)
             if not isinstance(value, str) or not value.strip():
-                fail(line, f"section {entry.get('id', '(no id)')!s} has an empty or missing '{field}'")
+                fail(line_of(field), f"section {entry.get('id', '(no id)')!s} has an empty or missing '{field}'")
         section_id = entry["id"]
         if section_id not in SECTION_IDS:
-            fail(line, f"unknown section id '{section_id}'")
+            fail(line_of("id"), f"unknown section id '{section_id}'")
         if section_id in sections:
-            fail(line, f"section '{section_id}' appears twice")
+            fail(line_of("id"), f"section '{section_id}' appears twice")
         if entry["verdict"] not in VERDICTS:
-            fail(line, f"section {section_id}: unknown verdict '{entry['verdict']}' (use one of {', '.join(VERDICTS)})")
+            known = ", ".join(VERDICTS)
+            fail(line_of("verdict"), f"section {section_id}: unknown verdict '{entry['verdict']}' (use one of {known})")
         workflow = entry.get("workflow", "")
         if workflow not in WORKFLOWS:
-            fail(line, f"section {section_id}: unknown workflow '{workflow}'")
+            fail(line_of("workflow"), f"section {section_id}: unknown workflow '{workflow}'")
         examples = entry.get("examples", [])
         if not isinstance(examples, list) or not all(isinstance(e, str) and e.strip() for e in examples):
-            fail(line, f"section {section_id}: 'examples' must be a list of non-empty questions")
+            fail(line_of("examples"), f"section {section_id}: 'examples' must be a list of non-empty questions")
         sections[section_id] = Section(
             id=section_id,
             title=entry["title"].strip(),

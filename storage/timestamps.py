@@ -3,5 +3,5 @@
 import datetime as dt
 
 
-def utc_now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+def utc_now(ago: dt.timedelta = dt.timedelta(0)) -> str:
+    return (dt.datetime.now(dt.UTC) - ago).isoformat(timespec="seconds")
