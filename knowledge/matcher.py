@@ -4,12 +4,12 @@ Each section is known by its own words and by examples of how staff ask about
 it (both in the protocol file); the out-of-scope examples in
 `staff_language.toml` stand for everything the protocol does not cover. Texts
 pass through the staff-language normaliser (concepts, word stems, spelling
-fixed by rapidfuzz), then a naive Bayes model over terms and term pairs ranks
+fixed by rapidfuzz), then a naive Bayes model over those terms ranks
 the sections.
 
-The bot answers only when the best section clearly beats "out of scope" and
-the question is close to something it has seen asked about that section;
-otherwise it says it is not sure.
+The bot answers only when the best section clearly beats "out of scope";
+when "out of scope" wins it says the question is not about the protocol, and
+in between it says it is not sure.
 """
 
 import math
@@ -21,9 +21,8 @@ from knowledge.protocol import Protocol
 
 OUT_OF_SCOPE = "none"
 SMOOTHING = 0.1  # additive smoothing of term counts
-POLICY_TEXT_WEIGHT = 2.0  # the policy's own words count as this many examples
-MIN_MARGIN = 2.0  # log-odds by which the best section must beat "out of scope"
-MIN_SIMILARITY = 0.15  # cosine similarity to the nearest example of any section
+POLICY_TEXT_WEIGHT = 1.0  # the policy's own words count as this many examples
+MIN_MARGIN = 5.0  # log-odds by which the best section must beat "out of scope" for the bot to be sure
 SECOND_SECTION_RATIO = 0.5  # a runner-up at least this probable, relative to the best, is cited too
 
 
@@ -42,28 +41,19 @@ class Match:
         return self.ranked[0][1] if self.ranked else 0.0
 
 
-def features(terms: list[str]) -> set[str]:
-    """Terms, and pairs of neighbouring concepts ("connect+pupil") that say more together than apart."""
-    concepts = [t for t in terms if not t.startswith("w:")]
-    pairs = {f"{a}+{b}" for a, b in zip(concepts, concepts[1:], strict=False) if a != b}
-    return set(terms) | pairs
-
-
 class Matcher:
     def __init__(self, protocol: Protocol, language: StaffLanguage):
         self.language = language
         counts: dict[str, Counter] = defaultdict(Counter)
-        example_labels: list[str] = []
-        example_vectors: list[dict[str, float]] = []
         examples: list[tuple[str, set[str]]] = []
         for section in protocol.sections.values():
             for text in (*section.examples, section.title, section.headline):
-                examples.append((section.id, features(language.terms(text))))
+                examples.append((section.id, set(language.terms(text))))
             for text in (section.text, section.summary):
-                for f in features(language.terms(text)):
-                    counts[section.id][f] += POLICY_TEXT_WEIGHT
+                for term in set(language.terms(text)):
+                    counts[section.id][term] += POLICY_TEXT_WEIGHT
         for text in language.out_of_scope_examples:
-            examples.append((OUT_OF_SCOPE, features(language.terms(text))))
+            examples.append((OUT_OF_SCOPE, set(language.terms(text))))
         for label, found in examples:
             counts[label].update(found)
 
@@ -76,32 +66,8 @@ class Matcher:
             self.log_probability[label] = {f: math.log((n + SMOOTHING) / total) for f, n in c.items()}
             self.log_unseen[label] = math.log(SMOOTHING / total)
 
-        # For "is this close to anything staff ask about?": TF-IDF over the in-scope examples.
-        in_scope = [(label, found) for label, found in examples if label != OUT_OF_SCOPE]
-        frequency = Counter(f for _, found in in_scope for f in found)
-        self.idf = {f: math.log((1 + len(in_scope)) / (1 + n)) + 1 for f, n in frequency.items()}
-        self.example_index: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for doc, (label, found) in enumerate(in_scope):
-            example_labels.append(label)
-            vector = self._tfidf(found)
-            example_vectors.append(vector)
-            for f, w in vector.items():
-                self.example_index[f].append((doc, w))
-
-    def _tfidf(self, found: set[str]) -> dict[str, float]:
-        weights = {f: self.idf[f] for f in found if f in self.idf}
-        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-        return {f: w / norm for f, w in weights.items()}
-
-    def _nearest_example(self, found: set[str]) -> float:
-        sims: dict[int, float] = defaultdict(float)
-        for f, w in self._tfidf(found).items():
-            for doc, dw in self.example_index[f]:
-                sims[doc] += w * dw
-        return max(sims.values(), default=0.0)
-
     def match(self, question: str) -> Match:
-        found = {f for f in features(self.language.terms(question)) if f in self.vocabulary}
+        found = {f for f in self.language.terms(question) if f in self.vocabulary}
         if not found:
             return Match(False, [], "out_of_scope")
         scores = {
@@ -114,9 +80,10 @@ class Matcher:
         out_of_scope = scores.pop(OUT_OF_SCOPE)
         ranked_ids = sorted(scores, key=scores.get, reverse=True)[:3]
         ranked = [(sid, weights[sid] / total) for sid in ranked_ids]
-        if scores[ranked_ids[0]] - out_of_scope < MIN_MARGIN:
+        margin = scores[ranked_ids[0]] - out_of_scope
+        if margin < 0:
             return Match(False, ranked, "out_of_scope")
-        if self._nearest_example(found) < MIN_SIMILARITY:
+        if margin < MIN_MARGIN:
             return Match(False, ranked, "not_sure")
         return Match(True, ranked, "matched")
 

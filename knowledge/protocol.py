@@ -84,7 +84,7 @@ class Protocol:
 
     @property
     def version(self) -> str:
-        return f"reviewed {self.reviewed_on:%-d %B %Y}"
+        return f"reviewed {self.reviewed_on.day} {self.reviewed_on:%B %Y}"
 
     def review_overdue(self, today: dt.date) -> bool:
         return today > self.next_review_due
@@ -124,7 +124,7 @@ def _build(path: Path, raw: str, data: dict) -> Protocol:
         if not policy.get(field):
             fail(policy_line, f"[policy] needs '{field}'")
     for field in ("reviewed_on", "next_review_due"):
-        if not isinstance(policy[field], dt.date):
+        if not isinstance(policy[field], dt.date) or isinstance(policy[field], dt.datetime):
             fail(policy_line, f"[policy] '{field}' must be a date written as YYYY-MM-DD, without quotes")
 
     sections: dict[str, Section] = {}
@@ -133,6 +133,8 @@ def _build(path: Path, raw: str, data: dict) -> Protocol:
         fail(1, "sections must be written as [[section]] tables")
     for index, entry in enumerate(entries):
         line = section_lines[index] if index < len(section_lines) else 1
+        if not isinstance(entry, dict):
+            fail(line, "each section must be a [[section]] table")
         end = section_lines[index + 1] if index + 1 < len(section_lines) else len(lines) + 1
 
         def line_of(field: str, start: int = line, end: int = end) -> int:
@@ -172,7 +174,8 @@ def _build(path: Path, raw: str, data: dict) -> Protocol:
         )
     missing = [section_id for section_id in SECTION_IDS if section_id not in sections]
     if missing:
-        fail(len(lines), f"these sections are missing: {', '.join(missing)}")
+        fail(section_lines[-1] if section_lines else 1,
+             f"these sections are missing: {', '.join(missing)} (add a [[section]] for each)")
     ordered = {section_id: sections[section_id] for section_id in SECTION_IDS}
     return Protocol(
         title=policy["title"],

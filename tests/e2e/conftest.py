@@ -67,6 +67,10 @@ class RunningBot:
                                      **kwargs)
         return self.post(body, signing.FORM)
 
+    def finish_listeners(self) -> None:
+        """Wait for every listener Bolt is running in the background; the bot takes no more requests after this."""
+        self.app.listener_runner.listener_executor.shutdown(wait=True)
+
     # -- the database, read straight from the SQLite file ----------------------------------------------------------
 
     def rows(self, sql: str, params: tuple = ()) -> list[dict]:
@@ -99,7 +103,7 @@ def bot_env(monkeypatch, tmp_path, fake_slack):
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
         "SLACK_API_URL": fake_slack.api_url,
         "PORT": "0",
-        "DATABASE_PATH": str(tmp_path / "bot.db"),
+        "DATABASE_PATH": str(tmp_path / "data" / "bot.db"),
         "STAFF_DIRECTORY": str(tmp_path / "staff.csv"),
         "PROTOCOL_FILE": "",
         "TRUST_TIMEZONE": "Europe/London",
@@ -125,11 +129,12 @@ def bot(bot_env, fake_slack):
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="bot-http",
                               daemon=True)
     thread.start()
+    running = RunningBot(fake_slack, built, app, server)
     try:
-        yield RunningBot(fake_slack, built, app, server)
+        yield running
     finally:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
         # Let listeners still running in the background finish before the fake Slack and the database go.
-        app.listener_runner.listener_executor.shutdown(wait=True)
+        running.finish_listeners()
