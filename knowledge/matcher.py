@@ -16,13 +16,17 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz, process
+
 from knowledge.language import StaffLanguage
 from knowledge.protocol import Protocol
 
 OUT_OF_SCOPE = "none"
 SMOOTHING = 0.1  # additive smoothing of term counts
 POLICY_TEXT_WEIGHT = 1.0  # the policy's own words count as this many examples
-MIN_MARGIN = 5.0  # log-odds by which the best section must beat "out of scope" for the bot to be sure
+NEAREST_EXAMPLE_WEIGHT = 0.15  # per point of rapidfuzz similarity (0-100) to the nearest example
+MIN_SIMILARITY = 30  # examples less similar than this do not count as near
+MIN_MARGIN = 5.0  # score by which the best section must beat "out of scope" for the bot to be sure
 SECOND_SECTION_RATIO = 0.5  # a runner-up at least this probable, relative to the best, is cited too
 
 
@@ -45,17 +49,19 @@ class Matcher:
     def __init__(self, protocol: Protocol, language: StaffLanguage):
         self.language = language
         counts: dict[str, Counter] = defaultdict(Counter)
-        examples: list[tuple[str, set[str]]] = []
+        examples: list[tuple[str, list[str]]] = []
         for section in protocol.sections.values():
             for text in (*section.examples, section.title, section.headline):
-                examples.append((section.id, set(language.terms(text))))
+                examples.append((section.id, language.terms(text)))
             for text in (section.text, section.summary):
                 for term in set(language.terms(text)):
                     counts[section.id][term] += POLICY_TEXT_WEIGHT
         for text in language.out_of_scope_examples:
-            examples.append((OUT_OF_SCOPE, set(language.terms(text))))
-        for label, found in examples:
-            counts[label].update(found)
+            examples.append((OUT_OF_SCOPE, language.terms(text)))
+        for label, terms in examples:
+            counts[label].update(set(terms))
+        self.example_labels = [label for label, _ in examples]
+        self.example_terms = [" ".join(terms) for _, terms in examples]
 
         self.vocabulary = frozenset(f for c in counts.values() for f in c)
         size = len(self.vocabulary)
@@ -66,12 +72,24 @@ class Matcher:
             self.log_probability[label] = {f: math.log((n + SMOOTHING) / total) for f, n in c.items()}
             self.log_unseen[label] = math.log(SMOOTHING / total)
 
+    def _nearest_examples(self, terms: list[str]) -> dict[str, float]:
+        """For each label, rapidfuzz's similarity of the question to its nearest example (0-100)."""
+        nearest: dict[str, float] = defaultdict(float)
+        for _, similarity, index in process.extract_iter(" ".join(terms), self.example_terms, scorer=fuzz.ratio,
+                                                         score_cutoff=MIN_SIMILARITY):
+            label = self.example_labels[index]
+            nearest[label] = max(nearest[label], similarity)
+        return nearest
+
     def match(self, question: str) -> Match:
-        found = {f for f in self.language.terms(question) if f in self.vocabulary}
-        if not found:
+        terms = self.language.terms(question)
+        known = {term for term in terms if term in self.vocabulary}
+        if not known:
             return Match(False, [], "out_of_scope")
+        nearest = self._nearest_examples(terms)
         scores = {
-            label: sum(log_p.get(f, self.log_unseen[label]) for f in found)
+            label: sum(log_p.get(term, self.log_unseen[label]) for term in known)
+            + NEAREST_EXAMPLE_WEIGHT * nearest.get(label, 0.0)
             for label, log_p in self.log_probability.items()
         }
         best = max(scores.values())

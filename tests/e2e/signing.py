@@ -49,7 +49,7 @@ def event_callback(event: dict, event_id: str | None = None) -> str:
         "authorizations": [{"enterprise_id": None, "team_id": TEAM_ID, "user_id": BOT_USER_ID, "is_bot": True,
                             "is_enterprise_install": False}],
         "is_ext_shared_channel": False,
-    })
+    }, ensure_ascii=False)
 
 
 def dm_message(text: str, user: str = STAFF_USER, channel: str = STAFF_DM, ts: str | None = None) -> dict:

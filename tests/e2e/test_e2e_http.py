@@ -90,6 +90,16 @@ def test_an_event_slack_retries_is_answered_once(bot):
     assert len(bot.questions()) == 1
 
 
+def test_a_retry_of_an_event_the_bot_never_received_is_answered(bot):
+    # The first delivery never arrived (the bot was restarting, say): the retry is the only chance to answer.
+    status, _ = bot.send_event(signing.dm_message(SNAPCHAT), event_id="Ev0MISSED",
+                               headers={"X-Slack-Retry-Num": "2", "X-Slack-Retry-Reason": "http_error"})
+
+    assert status == 200
+    bot.fake.wait_for("chat.postMessage")
+    assert len(bot.questions()) == 1
+
+
 def test_two_different_events_with_the_same_text_are_both_answered(bot):
     bot.send_event(signing.dm_message(SNAPCHAT))
     bot.send_event(signing.dm_message(SNAPCHAT))

@@ -153,6 +153,17 @@ def test_a_direct_message_with_the_word_payload_is_answered(bot):
     assert stored["question"] == question
 
 
+def test_curly_quotes_accents_and_emoji_arrive_intact(bot):
+    question = "Can I ‘friend’ a Year 9’s mum on Facebook? Her café is next to school 🙂"
+
+    status, _ = bot.send_event(signing.dm_message(question))
+    command_status, _ = bot.command(question)
+
+    assert (status, command_status) == (200, 200)
+    bot.fake.wait_for("chat.postMessage")
+    assert [row["question"] for row in bot.questions()] == [question, question]
+
+
 @pytest.mark.parametrize("command", ["/report-harassment", "/request-access"])
 def test_the_workflow_commands_say_what_to_do_for_now(bot, command):
     status, body = bot.command("a parent keeps messaging me", command=command)
