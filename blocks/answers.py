@@ -27,6 +27,9 @@ def answer_blocks(answer: Answer, question_id: int | None = None, feedback_given
     blocks = [section(f"*{escape(answer.headline)}*")]
     for quoted in answer.sections:
         blocks.append(section(f"*{quoted.reference}: {escape(quoted.title)}*\n{quote(quoted.text)}"))
+    if answer.related:
+        blocks.append(context("Also relevant: " + "; ".join(
+            f"*{s.reference}*, {escape(s.title)}: {escape(s.headline)}" for s in answer.related)))
     if not answer.answered and answer.match.reason == "not_sure" and answer.match.ranked:
         blocks.append(section("These parts of the protocol might be close: "
                               + ", ".join(f"section {sid}" for sid in answer.match.section_ids[:3]) + "."))

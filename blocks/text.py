@@ -1,4 +1,4 @@
-"""Getting text safely into Slack messages. The one place text is escaped on its way out."""
+"""Getting text safely into Slack messages. The one place text is escaped on its way out (and decoded on its way in)."""
 
 SECTION_TEXT_LIMIT = 3000  # Slack's limit for a section block's text
 
@@ -6,6 +6,11 @@ SECTION_TEXT_LIMIT = 3000  # Slack's limit for a section block's text
 def escape(text: str) -> str:
     """Slack's three control characters, so "<!channel>" or "<@U123>" typed by someone never pings anyone."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def unescape(text: str) -> str:
+    """What someone typed, from the text Slack sends: it encodes their &, < and > as &amp;, &lt; and &gt;."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def quote(text: str) -> str:

@@ -20,6 +20,8 @@ def answer_as_text(answer: Answer) -> str:
     parts = [_wrap(answer.headline)]
     for section in answer.sections:
         parts.append(f"{section.reference}: {section.title}\n" + _wrap(section.text, indent="  > "))
+    for section in answer.related:
+        parts.append(_wrap(f"Also relevant: {section.reference}, {section.title}: {section.headline}"))
     if not answer.answered and answer.match.reason == "not_sure" and answer.match.ranked:
         parts.append("These parts of the protocol might be close: "
                      + ", ".join(f"section {sid}" for sid in answer.match.section_ids[:3]) + ".")

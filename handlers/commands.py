@@ -3,6 +3,7 @@
 from slack_bolt import Ack, App
 
 from blocks.answers import answer_blocks, answer_text, help_blocks, help_text, not_ready_text
+from blocks.text import unescape
 from services import Services
 from workflows.questions import ask
 
@@ -10,7 +11,7 @@ from workflows.questions import ask
 def register(app: App, services: Services) -> None:
     @app.command("/policy")
     def policy_question(ack: Ack, command: dict):
-        question = command.get("text", "").strip()
+        question = unescape(command.get("text", "")).strip()
         if not question:
             ack(response_type="ephemeral", text=help_text(), blocks=help_blocks())
             return

@@ -5,6 +5,7 @@ import re
 from slack_bolt import App, Say
 
 from blocks.answers import answer_blocks, answer_text, help_blocks, help_text
+from blocks.text import unescape
 from services import Services
 from workflows.questions import ask
 
@@ -12,7 +13,7 @@ _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 
 
 def question_in(text: str) -> str:
-    return _MENTION.sub(" ", text or "").strip()
+    return unescape(_MENTION.sub(" ", text or "")).strip()
 
 
 def register(app: App, services: Services) -> None:

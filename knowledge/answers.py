@@ -19,6 +19,7 @@ class Answer:
     match: Match
     headline: str
     sections: tuple[Section, ...]  # quoted in the answer, best first
+    related: tuple[Section, ...]  # also worth a look, named but not quoted
     next_step: str
     ask: str
     workflows: tuple[str, ...]  # workflows the next step points to, e.g. "request-access"
@@ -66,7 +67,10 @@ class PolicyGuide:
             sections = tuple(self.protocol.sections[sid] for sid in self.matcher.cited(match))
             first = sections[0]
             workflows = tuple(dict.fromkeys(s.workflow for s in sections if s.workflow))
-            return Answer(question, match, first.headline, sections, first.next_step, first.ask, workflows, version)
+            related_ids = dict.fromkeys(r for s in sections for r in s.related if r not in {s.id for s in sections})
+            related = tuple(self.protocol.sections[r] for r in related_ids)
+            return Answer(question, match, first.headline, sections, related, first.next_step, first.ask, workflows,
+                          version)
         doubt = self.protocol.sections[DOUBT_SECTION]
         if match.reason == "out_of_scope":
             headline = ("That doesn't look like something the Social Networking Protocol covers, "
@@ -75,4 +79,4 @@ class PolicyGuide:
             headline = "I'm not sure the Social Networking Protocol answers that, so I'd rather not guess."
         next_step = (f"If you're unsure what's allowed online, {doubt.ask} can help: "
                      f"the protocol asks staff to check with them when in any doubt (section {doubt.id}).")
-        return Answer(question, match, headline, (), next_step, doubt.ask, (), version)
+        return Answer(question, match, headline, (), (), next_step, doubt.ask, (), version)

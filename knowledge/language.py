@@ -18,13 +18,18 @@ from knowledge.protocol import ProtocolError
 
 STAFF_LANGUAGE_FILE = Path(__file__).with_name("staff_language.toml")
 MAX_PHRASE_WORDS = 5
+# "messaging me", "added me", "trolling me": whether the person asking is the one acted on matters.
+DONE_TO_ME = {"message", "connect", "harassment", "bully", "tag", "criticise", "post", "photo", "react", "monitor"}
+WORDLESS = {"platform"}  # which site it is never changes the answer
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _SLACK_MARKUP = re.compile(r"<[@#!][^>]*>|<https?://[^>]*>|https?://\S+")
+# "Year 9", "Y9", "yr 9", "year9s": every way of naming a year group is one word.
+_YEAR_GROUP = re.compile(r"\b(?:year|yr|y)\s?(?:[1-9]|1[0-3])s?\b")
 
 
 def words(text: str) -> list[str]:
     text = _SLACK_MARKUP.sub(" ", text.lower()).replace("’", "'").replace("‘", "'")
-    return _WORD.findall(text)
+    return _WORD.findall(_YEAR_GROUP.sub(" yeargroup ", text))
 
 
 def stem(word: str) -> str:
@@ -86,20 +91,31 @@ class StaffLanguage:
         """
         tokens = [self.correct(w) for w in words(text)]
         terms: list[str] = []
+        previous: list[str] = []  # the concepts last read
         i = 0
         while i < len(tokens):
-            for size in range(min(MAX_PHRASE_WORDS, len(tokens) - i), 0, -1):
-                concepts = self.phrases.get(tuple(tokens[i : i + size]))
-                if concepts:
-                    terms.extend(concepts)
+            concepts, size = self._phrase_at(tokens, i)
+            if concepts:
+                terms.extend(concepts)
+                if not WORDLESS.intersection(concepts):
                     terms.extend("w:" + stem(w) for w in tokens[i : i + size] if w not in self.stopwords)
-                    i += size
-                    break
-            else:
-                word = tokens[i]
-                i += 1
-                if word not in self.stopwords:
-                    stemmed = stem(word)
-                    terms.extend(self.phrases.get((stemmed,), ()))
-                    terms.append("w:" + stemmed)
+            elif tokens[i] == "me" and DONE_TO_ME.intersection(previous):
+                concepts = ["done_to_me"]
+                terms.extend(concepts)
+            elif tokens[i] not in self.stopwords:
+                word = stem(tokens[i])
+                concepts = list(self.phrases.get((word,), ()))
+                terms.extend(concepts)
+                terms.append("w:" + word)
+            if concepts:
+                previous = concepts
+            i += size
         return terms
+
+    def _phrase_at(self, tokens: list[str], start: int) -> tuple[list[str], int]:
+        """The concepts of the longest phrase starting at `start`, and how many words it took (at least one)."""
+        for size in range(min(MAX_PHRASE_WORDS, len(tokens) - start), 0, -1):
+            concepts = self.phrases.get(tuple(tokens[start : start + size]))
+            if concepts:
+                return concepts, size
+        return [], 1

@@ -55,6 +55,7 @@ class Section:
     workflow: str
     text: str
     examples: tuple[str, ...]
+    related: tuple[str, ...] = ()  # sections an answer from this one should point to as well
 
     @property
     def verdict_label(self) -> str:
@@ -160,6 +161,9 @@ def _build(path: Path, raw: str, data: dict) -> Protocol:
         examples = entry.get("examples", [])
         if not isinstance(examples, list) or not all(isinstance(e, str) and e.strip() for e in examples):
             fail(line_of("examples"), f"section {section_id}: 'examples' must be a list of non-empty questions")
+        related = entry.get("related", [])
+        if not isinstance(related, list) or any(r not in SECTION_IDS or r == section_id for r in related):
+            fail(line_of("related"), f"section {section_id}: 'related' must list other section IDs, e.g. [\"5.2\"]")
         sections[section_id] = Section(
             id=section_id,
             title=entry["title"].strip(),
@@ -171,6 +175,7 @@ def _build(path: Path, raw: str, data: dict) -> Protocol:
             workflow=workflow,
             text=entry["text"].strip(),
             examples=tuple(e.strip() for e in examples),
+            related=tuple(related),
         )
     missing = [section_id for section_id in SECTION_IDS if section_id not in sections]
     if missing:

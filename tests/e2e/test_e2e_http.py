@@ -12,12 +12,11 @@ from http_server import EVENTS_PATH
 SNAPCHAT = "can I add a Year 9 on snap?"
 
 
-def signed_requests(bot):
-    """A DM question and a /policy question, as (body, content type)."""
-    return [
-        (signing.event_callback(signing.dm_message(SNAPCHAT)), signing.JSON),
-        (signing.slash_command("/policy", SNAPCHAT, bot.fake.response_url("forged")), signing.FORM),
-    ]
+def question_request(bot, kind: str) -> tuple[str, str]:
+    """A question as Slack would send it, as (body, content type): a DM event or a /policy command."""
+    if kind == "event":
+        return signing.event_callback(signing.dm_message(SNAPCHAT)), signing.JSON
+    return signing.slash_command("/policy", SNAPCHAT, bot.fake.response_url("refused")), signing.FORM
 
 
 def assert_nothing_sent_or_stored(bot):
@@ -27,9 +26,9 @@ def assert_nothing_sent_or_stored(bot):
     assert bot.rows("SELECT * FROM slack_events") == []
 
 
-@pytest.mark.parametrize("kind", [0, 1], ids=["event", "command"])
+@pytest.mark.parametrize("kind", ["event", "command"])
 def test_a_forged_signature_is_refused(bot, kind):
-    body, content_type = signed_requests(bot)[kind]
+    body, content_type = question_request(bot, kind)
 
     status, _ = bot.post(body, content_type, secret="not-the-signing-secret")
 
@@ -37,9 +36,9 @@ def test_a_forged_signature_is_refused(bot, kind):
     assert_nothing_sent_or_stored(bot)
 
 
-@pytest.mark.parametrize("kind", [0, 1], ids=["event", "command"])
+@pytest.mark.parametrize("kind", ["event", "command"])
 def test_a_stale_timestamp_is_refused_even_when_correctly_signed(bot, kind):
-    body, content_type = signed_requests(bot)[kind]
+    body, content_type = question_request(bot, kind)
 
     status, _ = bot.post(body, content_type, timestamp=int(time.time()) - 6 * 60)
 

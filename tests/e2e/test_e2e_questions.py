@@ -164,6 +164,19 @@ def test_curly_quotes_accents_and_emoji_arrive_intact(bot):
     assert [row["question"] for row in bot.questions()] == [question, question]
 
 
+def test_the_question_is_stored_as_typed_not_as_slack_encodes_it(bot):
+    # Slack sends a typed "&", "<" and ">" as "&amp;", "&lt;" and "&gt;" in events and commands alike.
+    typed = "Q&A: can I add Y9 & Y10 pupils on snap if they're > 16?"
+    sent = typed.replace("&", "&amp;").replace(">", "&gt;")
+
+    bot.send_event(signing.dm_message(sent))
+    bot.command(sent)
+
+    call = bot.fake.wait_for("chat.postMessage")[0]
+    assert call.params["text"] == bot.services.guide.answer(typed).headline
+    assert [row["question"] for row in bot.questions()] == [typed, typed]
+
+
 @pytest.mark.parametrize("command", ["/report-harassment", "/request-access"])
 def test_the_workflow_commands_say_what_to_do_for_now(bot, command):
     status, body = bot.command("a parent keeps messaging me", command=command)
