@@ -11,6 +11,8 @@ from handlers import register_listeners
 from services import Services
 
 log = logging.getLogger(__name__)
+SORRY = ("Sorry, something went wrong on my side and I couldn't answer that. Please try again in a minute. "
+         "If it keeps happening, let your IT lead know.")
 
 
 def build_web_client(services: Services) -> WebClient:
@@ -38,10 +40,17 @@ def build_app(services: Services) -> App:
     )
 
     @app.error
-    def log_listener_failure(error: Exception, body: dict):
+    def log_listener_failure(error: Exception, body: dict, client: WebClient):
         # Log what failed and where, never the text people sent.
         kind = body.get("type") or body.get("command") or "request"
         log.error("a listener failed on a %s: %s", kind, type(error).__name__, exc_info=error)
+        event = body.get("event") or {}
+        if event.get("channel") and event.get("user") and not event.get("bot_id"):
+            try:
+                client.chat_postEphemeral(channel=event["channel"], user=event["user"], text=SORRY,
+                                          thread_ts=event.get("thread_ts"))
+            except Exception:
+                log.exception("could not tell the person that their question failed")
 
     register_listeners(app, services)
     return app

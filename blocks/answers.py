@@ -10,6 +10,8 @@ WORKFLOW_HINTS = {
     "record-contact": "To record it for your Head Teacher / Manager, use `/report-harassment`.",
 }
 
+FEEDBACK_THANKS = "Thank you for the feedback. It helps the policy owner improve these answers."
+
 EXAMPLE_QUESTIONS = (
     "Can I accept a friend request from a parent?",
     "Can I add a Year 9 on Snapchat?",
@@ -40,7 +42,7 @@ def answer_blocks(answer: Answer, question_id: int | None = None, feedback_given
     blocks.append(section(next_step))
     blocks.append(context(f"Who to ask: {escape(answer.ask)}  ·  {escape(answer.version)}"))
     if feedback_given:
-        blocks.append(context("Thank you for the feedback. It helps the policy owner improve these answers."))
+        blocks.append(context(FEEDBACK_THANKS))
     elif question_id is not None:
         blocks.append({
             "type": "actions",

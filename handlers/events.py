@@ -1,10 +1,11 @@
-"""Events: questions in a direct message, and @mentions in channels (answered in a thread)."""
+"""Events: questions in a direct message, @mentions in channels (answered in a thread), and the App Home."""
 
 import re
 
 from slack_bolt import App, Say
 
 from blocks.answers import answer_blocks, answer_text, help_blocks, help_text
+from blocks.home import home_view
 from blocks.text import unescape
 from services import Services
 from workflows.questions import ask
@@ -28,9 +29,14 @@ def register(app: App, services: Services) -> None:
     def direct_message(event: dict, say: Say):
         if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
             return
-        reply(say, question_in(event.get("text", "")), source="dm")
+        reply(say, question_in(event.get("text", "")), source="dm", thread_ts=event.get("thread_ts"))
 
     @app.event("app_mention")
     def mention(event: dict, say: Say):
         thread_ts = event.get("thread_ts") or event["ts"]
         reply(say, question_in(event.get("text", "")), source="mention", thread_ts=thread_ts)
+
+    @app.event("app_home_opened")
+    def app_home(event: dict, client):
+        if event.get("tab") == "home":
+            client.views_publish(user_id=event["user"], view=home_view(services.guide.protocol))

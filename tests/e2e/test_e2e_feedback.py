@@ -83,6 +83,10 @@ def test_two_colleagues_on_one_thread_answer_each_count_once(bot):
 
     bot.click(answer, ANSWER_HELPFUL, user="U0ALICE", channel=signing.STAFFROOM)
     bot.click(answer, ANSWER_NOT_HELPFUL, user="U0BOB", channel=signing.STAFFROOM)
-    bot.fake.wait_for(RESPONSE_URL, count=2)
+    for reply in bot.fake.wait_for(RESPONSE_URL, count=2):
+        # The thread answer stays as it is, buttons and all; each person is thanked privately.
+        assert reply.params["replace_original"] is False
+        assert reply.params["response_type"] == "ephemeral"
+        assert "Thank you for the feedback" in reply.params["text"]
 
     assert [(row["user_id"], row["helpful"]) for row in bot.feedback()] == [("U0ALICE", 1), ("U0BOB", 0)]

@@ -220,3 +220,21 @@ def test_pings_typed_in_slash_policy_never_reach_slack(bot):
     assert status == 200
     assert_no_pings(body)
     assert bot.fake.outgoing() == []
+
+
+def test_a_question_asked_in_a_dm_thread_is_answered_in_that_thread(bot):
+    bot.send_event(signing.dm_message("can I add a Year 9 on snap?") | {"thread_ts": "1700000000.000100"})
+    [call] = bot.fake.wait_for("chat.postMessage")
+    assert call.params["thread_ts"] == "1700000000.000100"
+
+
+def test_opening_the_app_home_shows_how_to_ask(bot):
+    event = {"type": "app_home_opened", "user": signing.STAFF_USER, "channel": signing.STAFF_DM, "tab": "home",
+             "event_ts": signing.message_ts()}
+    status, _ = bot.send_event(event)
+    assert status == 200
+    [call] = bot.fake.wait_for("views.publish")
+    assert call.params["user_id"] == signing.STAFF_USER
+    view = call.params["view"] if isinstance(call.params["view"], dict) else json.loads(call.params["view"])
+    assert view["type"] == "home"
+    assert any("/policy" in text for text in block_texts(view["blocks"]))

@@ -60,6 +60,10 @@ def test_a_failure_inside_an_event_listener_is_logged_without_the_question(bot, 
     assert "the question workflow broke" in caplog.text  # the traceback is there for whoever investigates
     assert "Jo Bloggs" not in caplog.text
     assert bot.fake.calls("chat.postMessage") == []
+    [sorry] = bot.fake.calls("chat.postEphemeral")  # the person is told, privately, never left in silence
+    assert sorry.params["user"] == signing.STAFF_USER
+    assert "something went wrong" in sorry.params["text"]
+    assert "Jo Bloggs" not in sorry.params["text"]
 
 
 def test_a_failure_inside_slash_policy_is_logged_without_the_question(bot, monkeypatch, caplog):
