@@ -4,7 +4,7 @@
 
 FILE is a TSV with a header `expected<TAB>question`; `expected` is a section ID,
 several joined by `|` when any of them is right, or `none` for questions the
-protocol does not answer. Default: the test set and the held-out set.
+protocol does not answer. Default: the test set and both held-out sets.
 """
 
 import csv
@@ -17,7 +17,8 @@ from config import DEFAULT_PROTOCOL_FILE  # noqa: E402
 from knowledge.answers import PolicyGuide  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SETS = [ROOT / "tests" / "data" / "questions.tsv", ROOT / "bench" / "data" / "heldout.tsv"]
+DEFAULT_SETS = [ROOT / "tests" / "data" / "questions.tsv", ROOT / "bench" / "data" / "heldout.tsv",
+                ROOT / "bench" / "data" / "heldout_2.tsv"]
 
 
 def read_set(path: Path) -> list[tuple[set[str], str]]:
