@@ -1,5 +1,6 @@
 """Everything the bot needs, built once at start and handed to Slack listeners, the console and the CLI."""
 
+import datetime as dt
 import logging
 from dataclasses import dataclass
 
@@ -7,6 +8,8 @@ from config import Settings
 from knowledge.answers import PolicyGuide
 from knowledge.protocol import load_protocol
 from storage.database import Database
+from workflows.directory import DirectoryFile
+from workflows.timekeeping import local_today
 
 log = logging.getLogger(__name__)
 
@@ -16,6 +19,10 @@ class Services:
     settings: Settings
     guide: PolicyGuide
     database: Database
+    directory: DirectoryFile
+
+    def today(self) -> dt.date:
+        return local_today(self.settings.timezone)
 
     def healthy(self) -> bool:
         try:
@@ -29,4 +36,5 @@ class Services:
 
 def build_services(settings: Settings) -> Services:
     guide = PolicyGuide(load_protocol(settings.protocol_file))
-    return Services(settings=settings, guide=guide, database=Database(settings.database_path))
+    return Services(settings=settings, guide=guide, database=Database(settings.database_path),
+                    directory=DirectoryFile(settings.staff_directory))

@@ -5,7 +5,7 @@ from blocks.text import context, escape, quote, section
 from knowledge.answers import Answer
 
 WORKFLOW_HINTS = {
-    "request-access": "To ask for written permission, use `/request-access`.",
+    "request-access": "To ask for written permission, use `/request-access` or the button below.",
     "report-harassment": "To report it confidentially, use `/report-harassment`.",
     "record-contact": "To record it for your Head Teacher / Manager, use `/report-harassment`.",
 }
@@ -40,6 +40,11 @@ def answer_blocks(answer: Answer, question_id: int | None = None, feedback_given
     if hints:
         next_step += "\n" + " ".join(hints)
     blocks.append(section(next_step))
+    if "request-access" in answer.workflows:
+        kind = "pupil_connection" if answer.sections[0].id == "5.1" else "work_use"
+        blocks.append({"type": "actions", "block_id": ids.ANSWER_WORKFLOWS, "elements": [
+            {"type": "button", "action_id": ids.OPEN_REQUEST_FORM, "value": kind,
+             "text": {"type": "plain_text", "text": "Ask for written permission"}}]})
     blocks.append(context(f"Who to ask: {escape(answer.ask)}  ·  {escape(answer.version)}"))
     if feedback_given:
         blocks.append(context(FEEDBACK_THANKS))
@@ -72,10 +77,6 @@ NOT_READY = {
         "I can't take reports yet, but please don't wait: tell your Head Teacher / Manager about the threats, "
         "abuse or harassment straight away (sections 4.2 and 4.3). Keep screenshots, links and times, "
         "and try not to reply. If a child may be at risk, follow your academy's safeguarding procedure now."
-    ),
-    "/request-access": (
-        "I can't take permission requests yet. For now, ask your Head Teacher / Manager for written permission "
-        "before using social networking for work (section 5.3), and use Trust / Academy devices only."
     ),
 }
 

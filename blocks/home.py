@@ -2,12 +2,15 @@
 
 import datetime as dt
 
+from blocks.access_requests import home_sections
 from blocks.answers import EXAMPLE_QUESTIONS
 from blocks.text import context, escape, section
 from knowledge.protocol import Protocol
+from workflows.access_requests import AccessRequest
 
 
-def home_view(protocol: Protocol, today: dt.date | None = None) -> dict:
+def home_view(protocol: Protocol, requests: list[AccessRequest], waiting: list[AccessRequest],
+              names: dict[str, str], today: dt.date) -> dict:
     examples = "\n".join(f"• {q}" for q in EXAMPLE_QUESTIONS)
     return {
         "type": "home",
@@ -20,6 +23,7 @@ def home_view(protocol: Protocol, today: dt.date | None = None) -> dict:
             section("*If you're being threatened, abused or harassed online*, tell your Head Teacher / Manager "
                     "straight away (sections 4.2 and 4.3). If a child may be at risk, follow your academy's "
                     "safeguarding procedure now."),
-            context(escape(protocol.describe_version(today or dt.date.today()))),
+            *home_sections(requests, waiting, names),
+            context(escape(protocol.describe_version(today))),
         ],
     }

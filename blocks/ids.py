@@ -3,3 +3,17 @@
 ANSWER_HELPFUL = "answer_helpful"
 ANSWER_NOT_HELPFUL = "answer_not_helpful"
 FEEDBACK_BLOCK = "answer_feedback"
+ANSWER_WORKFLOWS = "answer_workflows"
+
+# /request-access: the form, its fields (block IDs; each input's action ID is the same), and the buttons.
+REQUEST_FORM = "request_access_form"
+REQUEST_FIELDS = ("kind", "purpose", "platform", "account", "audience", "pupils", "consent", "devices",
+                  "starts_on", "ends_on")
+OPEN_REQUEST_FORM = "open_request_form"
+APPROVE_REQUEST = "approve_request"
+DENY_REQUEST = "deny_request"
+DENY_REASON_FORM = "deny_reason_form"
+DENY_REASON = "note"
+WITHDRAW_REQUEST = "withdraw_request"
+END_PERMISSION = "end_permission"
+SHOW_PERMISSION = "show_permission"

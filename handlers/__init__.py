@@ -2,12 +2,16 @@
 
 from slack_bolt import App
 
-from handlers import actions, commands, events, middleware
+from handlers import actions, commands, events, middleware, views
 from services import Services
+from slack_delivery import SlackDelivery
 
 
-def register_listeners(app: App, services: Services) -> None:
+def register_listeners(app: App, services: Services) -> SlackDelivery:
+    delivery = SlackDelivery(services, app.client)
     middleware.register(app, services)
-    commands.register(app, services)
+    commands.register(app, services, delivery)
     events.register(app, services)
-    actions.register(app, services)
+    actions.register(app, services, delivery)
+    views.register(app, services, delivery)
+    return delivery

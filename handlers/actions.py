@@ -3,14 +3,20 @@
 import re
 
 from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
 
+from blocks import access_requests as request_blocks
 from blocks import ids
 from blocks.answers import FEEDBACK_THANKS, answer_blocks, answer_text
+from handlers.replies import from_home, publish_home, tell
 from services import Services
+from slack_delivery import SlackDelivery
+from workflows import access_requests
+from workflows.access_requests import NOT_IN_DIRECTORY
 from workflows.questions import asked_question, give_feedback
 
 
-def register(app: App, services: Services) -> None:
+def register(app: App, services: Services, delivery: SlackDelivery) -> None:
     @app.action(re.compile(f"^({ids.ANSWER_HELPFUL}|{ids.ANSWER_NOT_HELPFUL})$"))
     def answer_feedback(ack: Ack, body: dict, action: dict, respond: Respond):
         ack()
@@ -25,3 +31,81 @@ def register(app: App, services: Services) -> None:
         else:
             # A thread answer is shared: colleagues may still want to rate it, so thank this person privately.
             respond(replace_original=False, response_type="ephemeral", text=FEEDBACK_THANKS)
+
+    @app.action(ids.OPEN_REQUEST_FORM)
+    def open_request_form(ack: Ack, body: dict, action: dict, client: WebClient, respond: Respond):
+        ack()
+        if services.directory.current().get(body["user"]["id"]) is None:
+            tell(body, client, respond, NOT_IN_DIRECTORY)
+            return
+        client.views_open(trigger_id=body["trigger_id"],
+                          view=request_blocks.request_form(kind=action.get("value") or "work_use",
+                                                           today=services.today()))
+
+    def after_change(body: dict, client: WebClient, outcome: access_requests.Outcome) -> None:
+        delivery.refresh_approver_message(outcome.request)
+        delivery.deliver_due()
+        if from_home(body):
+            publish_home(services, client, body["user"]["id"])
+
+    @app.action(ids.APPROVE_REQUEST)
+    def approve(ack: Ack, body: dict, action: dict, client: WebClient, respond: Respond):
+        ack()
+        outcome = access_requests.decide(services.database, services.directory.current(), int(action["value"]),
+                                         body["user"]["id"], approve=True, source=ids.APPROVE_REQUEST)
+        if not outcome.ok:
+            tell(body, client, respond, outcome.message)
+            return
+        after_change(body, client, outcome)
+
+    @app.action(ids.DENY_REQUEST)
+    def deny(ack: Ack, body: dict, action: dict, client: WebClient, respond: Respond):
+        ack()
+        request = access_requests.get(services.database, int(action["value"]))
+        if request is None:
+            tell(body, client, respond, "I can't find that request.")
+            return
+        refusal = access_requests.may_decide(services.directory.current(), request, body["user"]["id"])
+        if refusal or request.status != "pending":
+            tell(body, client, respond, refusal or access_requests.already_message(request))
+            return
+        client.views_open(trigger_id=body["trigger_id"], view=request_blocks.deny_reason_form(request))
+
+    @app.action(ids.WITHDRAW_REQUEST)
+    def withdraw(ack: Ack, body: dict, action: dict, client: WebClient, respond: Respond):
+        ack()
+        outcome = access_requests.withdraw(services.database, int(action["value"]), body["user"]["id"],
+                                           source=ids.WITHDRAW_REQUEST)
+        tell(body, client, respond, outcome.message)
+        if outcome.ok:
+            after_change(body, client, outcome)
+
+    @app.action(ids.END_PERMISSION)
+    def end_permission(ack: Ack, body: dict, action: dict, client: WebClient, respond: Respond):
+        ack()
+        outcome = access_requests.end_permission(services.database, services.directory.current(),
+                                                 int(action["value"]), body["user"]["id"], source=ids.END_PERMISSION)
+        tell(body, client, respond, outcome.message)
+        if outcome.ok:
+            after_change(body, client, outcome)
+
+    @app.action(ids.SHOW_PERMISSION)
+    def show_permission(ack: Ack, body: dict, action: dict, client: WebClient, respond: Respond):
+        ack()
+        text, blocks = permission_for(services, delivery, int(action["value"]), body["user"]["id"])
+        client.chat_postMessage(channel=body["user"]["id"], text=text, blocks=blocks)
+
+
+def permission_for(services: Services, delivery: SlackDelivery, request_id: int, user_id: str):
+    """The written permission, for the requester, their approver or an admin; a polite no for anyone else."""
+    request = access_requests.get(services.database, request_id)
+    person = services.directory.current().get(user_id)
+    allowed = request and (user_id in (request.requester_id, request.approver_id) or (person and person.has("admin")))
+    if not allowed:
+        return request_blocks.simple_notice("I can't find a permission of yours with that reference.")
+    if request.status not in ("approved", "ended"):
+        return request_blocks.simple_notice(f"{request.reference} is {access_requests.STATUS_WORDS[request.status]}"
+                                            ", so there is no written permission to show.")
+    statement = access_requests.permission_statement(request, delivery.name(request.requester_id),
+                                                     delivery.name(request.decided_by), services.settings.timezone)
+    return request_blocks.permission_message(request, statement)

@@ -3,10 +3,11 @@
 import re
 
 from slack_bolt import App, Say
+from slack_sdk import WebClient
 
 from blocks.answers import answer_blocks, answer_text, help_blocks, help_text
-from blocks.home import home_view
 from blocks.text import unescape
+from handlers.replies import publish_home
 from services import Services
 from workflows.questions import ask
 
@@ -37,6 +38,6 @@ def register(app: App, services: Services) -> None:
         reply(say, question_in(event.get("text", "")), source="mention", thread_ts=thread_ts)
 
     @app.event("app_home_opened")
-    def app_home(event: dict, client):
+    def app_home(event: dict, client: WebClient):
         if event.get("tab") == "home":
-            client.views_publish(user_id=event["user"], view=home_view(services.guide.protocol))
+            publish_home(services, client, event["user"])

@@ -36,8 +36,80 @@ def _create_question_log(db: sqlite_utils.Database) -> None:
     db["slack_events"].create({"event_id": str, "received_at": str}, pk="event_id")
 
 
+def _create_requests_audit_and_outbox(db: sqlite_utils.Database) -> None:
+    db["access_requests"].create(
+        {
+            "id": int,
+            "kind": str,  # work_use (5.3) or pupil_connection (5.1)
+            "requester_id": str,
+            "approver_id": str,  # whose decision it is (the requester's manager when submitted)
+            "purpose": str,
+            "platform": str,
+            "account": str,
+            "audience": str,
+            "pupils": str,  # none, over_16, under_16
+            "consent": str,  # obtained, will_obtain, not_needed
+            "trust_devices_only": int,
+            "starts_on": str,
+            "ends_on": str,
+            "status": str,  # pending, approved, denied, withdrawn, ended
+            "decided_by": str,
+            "decided_at": str,
+            "decision_note": str,  # a denial's reason
+            "ended_by": str,
+            "ended_at": str,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"kind", "requester_id", "approver_id", "status", "created_at"},
+    )
+    db["access_requests"].create_index(["requester_id"])
+    db["access_requests"].create_index(["approver_id", "status"])
+    db["audit_log"].create(
+        {
+            "id": int,
+            "subject": str,  # e.g. REQ-0042
+            "at": str,
+            "actor_id": str,
+            "action": str,
+            "from_status": str,
+            "to_status": str,
+            "detail": str,
+            "source": str,  # where it came from: a Slack action ID, the console, the clock
+        },
+        pk="id",
+    )
+    db["audit_log"].create_index(["subject"])
+    db["outbox"].create(
+        {
+            "id": int,
+            "dedupe_key": str,  # the same notification is queued once
+            "recipient_id": str,
+            "kind": str,
+            "subject": str,
+            "status": str,  # pending, sent
+            "attempts": int,
+            "next_attempt_at": str,
+            "claimed_until": str,
+            "last_error": str,
+            "late_notice_to": str,  # who to tell when this arrives only after a failed attempt
+            "channel": str,  # where the sent message landed, so it can be updated later
+            "ts": str,
+            "created_at": str,
+            "sent_at": str,
+        },
+        pk="id",
+        not_null={"dedupe_key", "recipient_id", "kind", "status", "created_at"},
+    )
+    db["outbox"].create_index(["dedupe_key"], unique=True)
+    db["outbox"].create_index(["status", "next_attempt_at"])
+    db["outbox"].create_index(["subject", "kind"])
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _create_question_log,
+    _create_requests_audit_and_outbox,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -61,6 +133,18 @@ class Database:
             yield sqlite_utils.Database(conn)
         finally:
             conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite_utils.Database]:
+        """A connection whose writes all land together or not at all."""
+        with self.connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
 
     def schema_version(self) -> int:
         with self.connect() as db:

@@ -5,7 +5,7 @@ import json
 import signing
 from fake_slack import BOT_USER_ID, RESPONSE_URL, block_texts
 
-from blocks.ids import ANSWER_HELPFUL, ANSWER_NOT_HELPFUL
+from blocks.ids import ANSWER_HELPFUL, ANSWER_NOT_HELPFUL, FEEDBACK_BLOCK
 
 SNAPCHAT = "can I add a Year 9 on snap?"
 
@@ -20,7 +20,7 @@ def posted_answer(bot, event: dict) -> dict:
 
 def assert_replaced_without_buttons(call):
     assert call.params["replace_original"] is True
-    assert not [block for block in call.params["blocks"] if block["type"] == "actions"]
+    assert not [block for block in call.params["blocks"] if block.get("block_id") == FEEDBACK_BLOCK]
     assert any("Thank you for the feedback" in text for text in block_texts(call.params["blocks"]))
 
 

@@ -41,7 +41,7 @@ def test_the_answer_offers_helpful_and_not_helpful_buttons_for_the_stored_questi
 
     [call] = bot.fake.wait_for("chat.postMessage")
     [question] = bot.questions()
-    actions = [block for block in call.params["blocks"] if block["type"] == "actions"]
+    actions = [block for block in call.params["blocks"] if block.get("block_id") == "answer_feedback"]
     assert [b["action_id"] for b in actions[0]["elements"]] == [ANSWER_HELPFUL, ANSWER_NOT_HELPFUL]
     assert {b["value"] for b in actions[0]["elements"]} == {str(question["id"])}
 

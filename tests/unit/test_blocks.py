@@ -24,7 +24,8 @@ def texts(blocks: list[dict]) -> list[str]:
 
 
 def buttons(blocks: list[dict]) -> list[dict]:
-    return [element for block in blocks if block["type"] == "actions" for element in block["elements"]]
+    """The feedback buttons (an answer may also offer a workflow's button)."""
+    return [element for block in blocks if block.get("block_id") == ids.FEEDBACK_BLOCK for element in block["elements"]]
 
 
 @pytest.fixture(scope="module")
@@ -67,8 +68,9 @@ def test_answer_blocks_quote_the_sections(snap):
 def test_answer_blocks_have_feedback_buttons_carrying_the_question_id(snap):
     blocks = answer_blocks(snap, question_id=7)
     actions = [block for block in blocks if block["type"] == "actions"]
-    assert len(actions) == 1
-    assert actions[0]["block_id"] == ids.FEEDBACK_BLOCK
+    assert [a["block_id"] for a in actions] == [ids.ANSWER_WORKFLOWS, ids.FEEDBACK_BLOCK]
+    [open_form] = actions[0]["elements"]
+    assert (open_form["action_id"], open_form["value"]) == (ids.OPEN_REQUEST_FORM, "pupil_connection")
     assert [b["action_id"] for b in buttons(blocks)] == [ids.ANSWER_HELPFUL, ids.ANSWER_NOT_HELPFUL]
     assert all(b["type"] == "button" and b["value"] == "7" for b in buttons(blocks))
 
@@ -125,4 +127,3 @@ def test_not_answered_has_no_quoted_sections(pay_day):
 def test_help_and_not_ready_messages():
     assert "Social Networking Protocol" in help_blocks()[0]["text"]["text"]
     assert "4.2" in not_ready_text("/report-harassment")
-    assert "5.3" in not_ready_text("/request-access")

@@ -28,12 +28,11 @@ def log_question(database, question="can I add a Year 9 on snap?", answered=True
 # --- the database -------------------------------------------------------------------------------------------------
 
 
-def test_new_database_is_at_schema_version_1_with_wal(tmp_path):
+def test_new_database_is_at_the_latest_schema_version_with_wal(tmp_path):
     path = tmp_path / "nested" / "dir" / "bot.db"
     database = Database(path)
     assert path.exists()
-    assert SCHEMA_VERSION == 1
-    assert database.schema_version() == 1
+    assert database.schema_version() == SCHEMA_VERSION
     assert rows(path, "PRAGMA journal_mode") == [("wal",)]
     tables = {name for (name,) in rows(path, "SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"schema_version", "questions", "feedback", "slack_events"} <= tables
@@ -46,7 +45,7 @@ def test_opening_again_does_not_rerun_migrations(tmp_path):
     applied = rows(path, "SELECT version, applied_at FROM schema_version")
 
     reopened = Database(path)
-    assert reopened.schema_version() == 1
+    assert reopened.schema_version() == SCHEMA_VERSION
     assert rows(path, "SELECT version, applied_at FROM schema_version") == applied
     assert get_question(reopened, question_id)["question"] == "can I add a Year 9 on snap?"
 
@@ -71,10 +70,10 @@ def test_a_failing_migration_leaves_the_database_as_it_was(tmp_path, monkeypatch
         raise ValueError("migration failed")
 
     monkeypatch.setattr(database_module, "MIGRATIONS", [*database_module.MIGRATIONS, broken_migration])
-    monkeypatch.setattr(database_module, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(database_module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
     with pytest.raises(ValueError, match="migration failed"):
         Database(path)
-    assert rows(path, "SELECT max(version) FROM schema_version") == [(1,)]
+    assert rows(path, "SELECT max(version) FROM schema_version") == [(SCHEMA_VERSION,)]
     assert rows(path, "SELECT name FROM sqlite_master WHERE name = 'half_done'") == []
 
 

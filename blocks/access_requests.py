@@ -1,0 +1,202 @@
+"""/request-access in Slack: the form, the approver's message, and what the requester is told."""
+
+import datetime as dt
+
+from blocks import ids
+from blocks.text import context, escape, section
+from workflows.access_requests import CONSENT, KINDS, LIMITS, PUPILS, STATUS_WORDS, AccessRequest
+from workflows.timekeeping import long_date
+
+
+def _option(value: str, label: str) -> dict:
+    return {"text": {"type": "plain_text", "text": label}, "value": value}
+
+
+def _input(block_id: str, label: str, element: dict, hint: str | None = None, optional: bool = False) -> dict:
+    block = {"type": "input", "block_id": block_id, "label": {"type": "plain_text", "text": label},
+             "element": {**element, "action_id": block_id}, "optional": optional}
+    if hint:
+        block["hint"] = {"type": "plain_text", "text": hint}
+    return block
+
+
+def _text(initial: str = "", multiline: bool = False, limit: int = 200, placeholder: str = "") -> dict:
+    element = {"type": "plain_text_input", "multiline": multiline, "max_length": limit}
+    if initial:
+        element["initial_value"] = initial[:limit]
+    if placeholder:
+        element["placeholder"] = {"type": "plain_text", "text": placeholder}
+    return element
+
+
+def _radios(choices: dict[str, str], initial: str | None = None) -> dict:
+    element = {"type": "radio_buttons", "options": [_option(v, label) for v, label in choices.items()]}
+    if initial:
+        element["initial_option"] = _option(initial, choices[initial])
+    return element
+
+
+def request_form(purpose: str = "", kind: str = "work_use", today: dt.date | None = None) -> dict:
+    """The /request-access modal, prefilled with whatever was typed after the command."""
+    today = today or dt.date.today()
+    return {
+        "type": "modal",
+        "callback_id": ids.REQUEST_FORM,
+        "title": {"type": "plain_text", "text": "Ask for permission"},
+        "submit": {"type": "plain_text", "text": "Send request"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            section("Your Head Teacher / Manager decides, and their approval is your written permission "
+                    "(section 5.3). Each question says why it is asked."),
+            _input("kind", "What are you asking for?", _radios(KINDS, kind)),
+            _input("purpose", "What is it for?", _text(purpose, multiline=True, limit=LIMITS["purpose"],
+                                                         placeholder="e.g. Running the PE department's Instagram"),
+                   hint="Permission is given for a work purpose (section 5.3). For a connection, say why."),
+            _input("platform", "Which site or app?", _text(limit=LIMITS["platform"], placeholder="e.g. Instagram")),
+            _input("account", "Which account?", _text(limit=LIMITS["account"], placeholder="e.g. @oakfield_pe"),
+                   hint="A Trust / Academy account, not your personal one (section 5.3)."),
+            _input("audience", "Who will you be in contact with?",
+                   _text(multiline=True, limit=LIMITS["audience"], placeholder="e.g. Year 11 revision group"),
+                   hint="Which pupils, year groups or families. For a connection, who it is with."),
+            _input("pupils", "Are pupils involved?", _radios(PUPILS)),
+            _input("consent", "Parental consent", _radios(CONSENT),
+                   hint="Pupils under 16 need a parent's or carer's consent; parents of over-16s should be "
+                        "told (section 5.5)."),
+            _input("devices", "Devices", {"type": "checkboxes", "options": [_option(
+                "yes", "I will use Trust / Academy devices only, not my own phone or computer (section 5.3)")]},
+                   optional=True),
+            _input("starts_on", "Start date", {"type": "datepicker", "initial_date": today.isoformat()}),
+            _input("ends_on", "End date", {"type": "datepicker"},
+                   hint="Contact must end, and be deleted, when the reason ends (section 5.6)."),
+        ],
+    }
+
+
+def deny_reason_form(request: AccessRequest) -> dict:
+    return {
+        "type": "modal",
+        "callback_id": ids.DENY_REASON_FORM,
+        "private_metadata": str(request.id),
+        "title": {"type": "plain_text", "text": f"Decline {request.reference}"},
+        "submit": {"type": "plain_text", "text": "Decline"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            _input(ids.DENY_REASON, "Why? The requester will see this.",
+                   _text(multiline=True, limit=LIMITS["note"], placeholder="e.g. Please use the department "
+                                                                           "account instead")),
+        ],
+    }
+
+
+def _details(request: AccessRequest) -> str:
+    devices = "Trust / Academy devices only" if request.trust_devices_only else "not confirmed"
+    return (f"*What for:* {escape(request.purpose)}\n"
+            f"*Where:* {escape(request.platform)}, account {escape(request.account)}\n"
+            f"*With:* {escape(request.audience)} ({PUPILS[request.pupils].lower()})\n"
+            f"*Parental consent:* {CONSENT[request.consent]}\n"
+            f"*Devices:* {devices}\n"
+            f"*From* {long_date(request.starts_on)} *until* {long_date(request.ends_on)}")
+
+
+def _button(text: str, action_id: str, request: AccessRequest, style: str | None = None) -> dict:
+    button = {"type": "button", "text": {"type": "plain_text", "text": text}, "action_id": action_id,
+              "value": str(request.id)}
+    if style:
+        button["style"] = style
+    return button
+
+
+def approver_message(request: AccessRequest, requester_name: str, decided_by_name: str | None = None,
+                     decided_when: str | None = None) -> tuple[str, list[dict]]:
+    """The approver's DM: the details and, while it waits, Approve / Deny."""
+    kind = "social networking for work" if request.kind == "work_use" else "an online connection with a pupil " \
+                                                                             "or family"
+    text = f"{requester_name} asks for written permission to use {kind} ({request.reference})."
+    blocks = [section(escape(text)), section(_details(request))]
+    if request.status == "pending":
+        blocks.append({"type": "actions", "block_id": f"decide_{request.id}", "elements": [
+            _button("Approve", ids.APPROVE_REQUEST, request, "primary"),
+            _button("Deny", ids.DENY_REQUEST, request, "danger"),
+        ]})
+        blocks.append(context("Your approval is the written permission section 5.3 asks for. "
+                              "Only you, or an admin, can decide."))
+    else:
+        outcome = STATUS_WORDS[request.status].capitalize()
+        who = f" by {escape(decided_by_name)}" if decided_by_name else ""
+        when = f" on {decided_when}" if decided_when else ""
+        line = f"*{outcome}*{who}{when}."
+        if request.status == "denied" and request.decision_note:
+            line += f"\nReason: {escape(request.decision_note)}"
+        blocks.append(section(line))
+    return text, blocks
+
+
+def receipt(request: AccessRequest, approver_name: str, delivered: bool) -> tuple[str, list[dict]]:
+    if delivered:
+        text = (f"Your request {request.reference} is saved and has been sent to {approver_name}. "
+                "I'll let you know as soon as they decide.")
+    else:
+        text = (f"Your request {request.reference} is saved. I haven't been able to reach {approver_name} yet; "
+                "I'll keep trying and tell you when it's through.")
+    blocks = [section(escape(text)), section(_details(request))]
+    if request.status == "pending":
+        blocks.append({"type": "actions", "elements": [_button("Withdraw request", ids.WITHDRAW_REQUEST, request)]})
+    return text, blocks
+
+
+def reached_approver(request: AccessRequest, approver_name: str) -> tuple[str, list[dict]]:
+    text = f"Your request {request.reference} has now reached {approver_name}."
+    return text, [section(escape(text))]
+
+
+def permission_message(request: AccessRequest, statement: str) -> tuple[str, list[dict]]:
+    """The requester's copy of the written permission, with the way to end it early."""
+    text = f"Approved: {request.reference} is your written permission."
+    blocks = [section(f"*{escape(text)}*"), section("```" + escape(statement) + "```")]
+    if request.status == "approved":
+        blocks.append({"type": "actions", "elements": [
+            _button("End this permission now", ids.END_PERMISSION, request)]})
+        blocks.append(context("Keep this message: it is your written record. `/request-access show "
+                              f"{request.reference}` shows it again."))
+    return text, blocks
+
+
+def denied_message(request: AccessRequest, decided_by_name: str) -> tuple[str, list[dict]]:
+    text = f"Your request {request.reference} was not approved by {decided_by_name}."
+    reason = f"\n*Their reason:* {escape(request.decision_note)}" if request.decision_note else ""
+    return text, [section(escape(text) + reason), context(
+        "Please don't use social networking for this. If anything is unclear, talk it through with them "
+        "(section 5.7).")]
+
+
+def simple_notice(text: str) -> tuple[str, list[dict]]:
+    return text, [section(escape(text))]
+
+
+def status_line(request: AccessRequest) -> str:
+    return (f"*{request.reference}* · {escape(request.platform)} · {escape(request.audience)[:80]} · "
+            f"until {long_date(request.ends_on)} · _{STATUS_WORDS[request.status]}_")
+
+
+def home_sections(mine: list[AccessRequest], waiting: list[AccessRequest], names: dict[str, str]) -> list[dict]:
+    """The App Home's part for requests: a person's own, and those waiting for their decision."""
+    blocks: list[dict] = [{"type": "header", "text": {"type": "plain_text", "text": "Permissions"}}]
+    if waiting:
+        blocks.append(section("*Waiting for your decision*"))
+        for request in waiting:
+            who = escape(names.get(request.requester_id, request.requester_id))
+            blocks.append(section(f"{who}: {status_line(request)}"))
+            blocks.append({"type": "actions", "elements": [
+                _button("Approve", ids.APPROVE_REQUEST, request, "primary"),
+                _button("Deny", ids.DENY_REQUEST, request, "danger")]})
+    blocks.append(section("*Your requests*" if mine else
+                          "You have no requests. Type `/request-access` to ask for written permission."))
+    for request in mine:
+        block = section(status_line(request))
+        if request.status == "pending":
+            block["accessory"] = _button("Withdraw", ids.WITHDRAW_REQUEST, request)
+        elif request.status == "approved":
+            block["accessory"] = _button("Show permission", ids.SHOW_PERMISSION, request)
+        blocks.append(block)
+    return blocks
+

@@ -1,0 +1,29 @@
+"""Small steps the listeners share: telling the person who clicked, and refreshing their App Home."""
+
+from slack_bolt import Respond
+from slack_sdk import WebClient
+
+from blocks.home import home_view
+from services import Services
+from workflows import access_requests
+
+
+def tell(body: dict, client: WebClient, respond: Respond, text: str) -> None:
+    """A private reply to whoever acted: in place where Slack allows it, else in their DM with the bot."""
+    if body.get("response_url"):
+        respond(text=text, response_type="ephemeral", replace_original=False)
+    else:
+        client.chat_postMessage(channel=body["user"]["id"], text=text)
+
+
+def publish_home(services: Services, client: WebClient, user_id: str) -> None:
+    directory = services.directory.current()
+    mine = access_requests.requests_by(services.database, user_id)
+    waiting = access_requests.waiting_for(services.database, directory, user_id)
+    names = {p.slack_id: p.name for p in directory.people.values()}
+    client.views_publish(user_id=user_id, view=home_view(services.guide.protocol, mine, waiting, names,
+                                                         services.today()))
+
+
+def from_home(body: dict) -> bool:
+    return body.get("view", {}).get("type") == "home"
