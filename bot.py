@@ -5,6 +5,9 @@
     python bot.py socket|http|console
     python bot.py ask "QUESTION"  the answer as text
     python bot.py ask --json      one question per stdin line, one JSON object per stdout line
+    python bot.py directory check FILE
+    python bot.py export permissions
+    python bot.py outbox          what is waiting to be delivered, and why
 """
 
 import argparse
@@ -26,6 +29,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     ask = commands.add_parser("ask", help="answer a question as a member of staff would see it")
     ask.add_argument("question", nargs="*", help="the question")
     ask.add_argument("--json", action="store_true", help="read questions from stdin, one per line; write JSON lines")
+    directory = commands.add_parser("directory", help="work with the staff directory CSV")
+    directory.add_argument("action", choices=["check"])
+    directory.add_argument("file", help="the CSV to check before it is deployed")
+    export = commands.add_parser("export", help="write a CSV register to stdout")
+    export.add_argument("register", choices=["permissions"])
+    commands.add_parser("outbox", help="list the notifications waiting to be delivered, and why")
     return parser.parse_args(argv)
 
 
@@ -35,9 +44,18 @@ def main(argv: list[str]) -> int:
     settings = load_settings()
     if args.command == "ask":
         return run_ask(settings, args)
+    if args.command == "directory":
+        return run_directory_check(args.file)
     from services import build_services
 
     services = build_services(settings)
+    if args.command == "export":
+        from workflows.exports import write_permissions
+
+        write_permissions(services.database, services.directory.current(), sys.stdout)
+        return 0
+    if args.command == "outbox":
+        return run_outbox(services)
     mode = args.command or settings.mode
     if mode == "console":
         from console.chat import run_console
@@ -48,18 +66,47 @@ def main(argv: list[str]) -> int:
             raise SystemExit("Socket Mode needs SLACK_APP_TOKEN (xapp-...): see README, 'Connect Slack'.")
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
+        import clock
         from slack_app import build_app
 
-        SocketModeHandler(build_app(services), settings.app_token).start()
+        app, delivery = build_app(services)
+        clock.start_in_background(delivery)
+        SocketModeHandler(app, settings.app_token).start()
     elif mode == "http":
         if not settings.signing_secret:
             raise SystemExit("HTTP mode needs SLACK_SIGNING_SECRET: see README, 'Connect Slack'.")
+        import clock
         from http_server import make_http_server
         from slack_app import build_app
 
-        server = make_http_server(build_app(services), services)
+        app, delivery = build_app(services)
+        clock.start_in_background(delivery)
+        server = make_http_server(app, services)
         log.info("listening on port %s: POST /slack/events, GET /healthz", server.server_port)
         server.serve_forever()
+    return 0
+
+
+def run_directory_check(path: str) -> int:
+    from workflows.directory import check_directory, read_directory
+
+    directory = read_directory(path)
+    problems = check_directory(directory)
+    for problem in problems:
+        print(problem)
+    print(f"{path}: {len(directory.people)} people, {len(problems)} problem(s).")
+    return 1 if problems else 0
+
+
+def run_outbox(services) -> int:
+    from workflows.outbox import waiting
+
+    rows = waiting(services.database)
+    for row in rows:
+        why = f"failed {row['attempts']} time(s): {row['last_error']}" if row["attempts"] else "not tried yet"
+        print(f"#{row['id']} {row['kind']} for {row['recipient_id']} about {row['subject']}: {why}; "
+              f"next try {row['next_attempt_at']}")
+    print(f"{len(rows)} notification(s) waiting.")
     return 0
 
 

@@ -9,6 +9,7 @@ from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
 
 from handlers import register_listeners
 from services import Services
+from slack_delivery import SlackDelivery
 
 log = logging.getLogger(__name__)
 SORRY = ("Sorry, something went wrong on my side and I couldn't answer that. Please try again in a minute. "
@@ -28,7 +29,8 @@ def build_web_client(services: Services) -> WebClient:
     )
 
 
-def build_app(services: Services) -> App:
+def build_app(services: Services) -> tuple[App, SlackDelivery]:
+    """The Bolt app with every listener, and the delivery that sends its notifications (the clock uses it too)."""
     settings = services.settings
     if not settings.bot_token:
         raise SystemExit("SLACK_BOT_TOKEN is not set: copy .env.example to .env and fill it in (see README).")
@@ -52,5 +54,6 @@ def build_app(services: Services) -> App:
             except Exception:
                 log.exception("could not tell the person that their question failed")
 
-    register_listeners(app, services)
-    return app
+    delivery = SlackDelivery(services, app.client)
+    register_listeners(app, services, delivery)
+    return app, delivery

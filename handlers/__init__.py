@@ -7,11 +7,9 @@ from services import Services
 from slack_delivery import SlackDelivery
 
 
-def register_listeners(app: App, services: Services) -> SlackDelivery:
-    delivery = SlackDelivery(services, app.client)
+def register_listeners(app: App, services: Services, delivery: SlackDelivery) -> None:
     middleware.register(app, services)
     commands.register(app, services, delivery)
     events.register(app, services)
     actions.register(app, services, delivery)
     views.register(app, services, delivery)
-    return delivery

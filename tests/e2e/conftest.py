@@ -30,10 +30,11 @@ _BOLT_ENV = ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_VERIFICATION_TOKEN
 class RunningBot:
     """The bot's HTTP server, and ways to reach it the way Slack does."""
 
-    def __init__(self, fake: FakeSlack, bot_services: services.Services, app, server):
+    def __init__(self, fake: FakeSlack, bot_services: services.Services, app, delivery, server):
         self.fake = fake
         self.services = bot_services
         self.app = app
+        self.delivery = delivery  # what the clock calls: bot.delivery.deliver_due() retries the outbox
         self.server = server
         self.host, self.port = server.server_address[:2]
 
@@ -126,12 +127,12 @@ def bot(bot_env, fake_slack):
     settings = config.load_settings(bot_env)
     assert settings.api_url == fake_slack.api_url and settings.bot_token == BOT_TOKEN
     built = services.build_services(settings)
-    app = slack_app.build_app(built)
+    app, delivery = slack_app.build_app(built)
     server = make_http_server(app, built, host="127.0.0.1", port=0)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="bot-http",
                               daemon=True)
     thread.start()
-    running = RunningBot(fake_slack, built, app, server)
+    running = RunningBot(fake_slack, built, app, delivery, server)
     try:
         yield running
     finally:
