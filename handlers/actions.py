@@ -13,6 +13,7 @@ from services import Services
 from slack_delivery import SlackDelivery
 from workflows import access_requests
 from workflows.access_requests import NOT_IN_DIRECTORY
+from workflows.outcomes import Outcome
 from workflows.questions import asked_question, give_feedback
 
 
@@ -42,8 +43,8 @@ def register(app: App, services: Services, delivery: SlackDelivery) -> None:
                           view=request_blocks.request_form(kind=action.get("value") or "work_use",
                                                            today=services.today()))
 
-    def after_change(body: dict, client: WebClient, outcome: access_requests.Outcome) -> None:
-        delivery.refresh_approver_message(outcome.request)
+    def after_change(body: dict, client: WebClient, outcome: Outcome) -> None:
+        delivery.refresh_approver_message(outcome.subject)
         delivery.deliver_due()
         if from_home(body):
             publish_home(services, client, body["user"]["id"])

@@ -65,5 +65,5 @@ def register(app: App, services: Services, delivery: SlackDelivery) -> None:
             ack(response_action="errors", errors={ids.DENY_REASON: outcome.message})
             return
         ack()
-        delivery.refresh_approver_message(outcome.request)
+        delivery.refresh_approver_message(outcome.subject)
         delivery.deliver_due()

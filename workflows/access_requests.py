@@ -13,6 +13,7 @@ from storage import audit, outbox
 from storage.database import Database
 from storage.timestamps import utc_now
 from workflows.directory import Directory
+from workflows.outcomes import Outcome
 from workflows.timekeeping import local_moment, long_date
 
 KINDS = {
@@ -88,16 +89,6 @@ class AccessRequest:
         values["starts_on"] = dt.date.fromisoformat(row["starts_on"])
         values["ends_on"] = dt.date.fromisoformat(row["ends_on"])
         return cls(**values)
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What happened when someone tried to act on a request. `ok` False means nothing changed."""
-
-    ok: bool
-    message: str
-    request: AccessRequest | None = None
-    errors: dict[str, str] | None = None  # field -> what to fix, for a form
 
 
 def reference(request_id: int) -> str:
