@@ -3,37 +3,10 @@
 import datetime as dt
 
 from blocks import ids
+from blocks.forms import field, option, radios, text_input
 from blocks.text import context, escape, section
 from workflows.access_requests import CONSENT, KINDS, LIMITS, PUPILS, STATUS_WORDS, AccessRequest
 from workflows.timekeeping import long_date
-
-
-def _option(value: str, label: str) -> dict:
-    return {"text": {"type": "plain_text", "text": label}, "value": value}
-
-
-def _input(block_id: str, label: str, element: dict, hint: str | None = None, optional: bool = False) -> dict:
-    block = {"type": "input", "block_id": block_id, "label": {"type": "plain_text", "text": label},
-             "element": {**element, "action_id": block_id}, "optional": optional}
-    if hint:
-        block["hint"] = {"type": "plain_text", "text": hint}
-    return block
-
-
-def _text(initial: str = "", multiline: bool = False, limit: int = 200, placeholder: str = "") -> dict:
-    element = {"type": "plain_text_input", "multiline": multiline, "max_length": limit}
-    if initial:
-        element["initial_value"] = initial[:limit]
-    if placeholder:
-        element["placeholder"] = {"type": "plain_text", "text": placeholder}
-    return element
-
-
-def _radios(choices: dict[str, str], initial: str | None = None) -> dict:
-    element = {"type": "radio_buttons", "options": [_option(v, label) for v, label in choices.items()]}
-    if initial:
-        element["initial_option"] = _option(initial, choices[initial])
-    return element
 
 
 def request_form(purpose: str = "", kind: str = "work_use", today: dt.date | None = None) -> dict:
@@ -48,25 +21,25 @@ def request_form(purpose: str = "", kind: str = "work_use", today: dt.date | Non
         "blocks": [
             section("Your Head Teacher / Manager decides, and their approval is your written permission "
                     "(section 5.3). Each question says why it is asked."),
-            _input("kind", "What are you asking for?", _radios(KINDS, kind)),
-            _input("purpose", "What is it for?", _text(purpose, multiline=True, limit=LIMITS["purpose"],
+            field("kind", "What are you asking for?", radios(KINDS, kind)),
+            field("purpose", "What is it for?", text_input(purpose, multiline=True, limit=LIMITS["purpose"],
                                                          placeholder="e.g. Running the PE department's Instagram"),
                    hint="Permission is given for a work purpose (section 5.3). For a connection, say why."),
-            _input("platform", "Which site or app?", _text(limit=LIMITS["platform"], placeholder="e.g. Instagram")),
-            _input("account", "Which account?", _text(limit=LIMITS["account"], placeholder="e.g. @oakfield_pe"),
+            field("platform", "Which site or app?", text_input(limit=LIMITS["platform"], placeholder="e.g. Instagram")),
+            field("account", "Which account?", text_input(limit=LIMITS["account"], placeholder="e.g. @oakfield_pe"),
                    hint="A Trust / Academy account, not your personal one (section 5.3)."),
-            _input("audience", "Who will you be in contact with?",
-                   _text(multiline=True, limit=LIMITS["audience"], placeholder="e.g. Year 11 revision group"),
+            field("audience", "Who will you be in contact with?",
+                   text_input(multiline=True, limit=LIMITS["audience"], placeholder="e.g. Year 11 revision group"),
                    hint="Which pupils, year groups or families. For a connection, who it is with."),
-            _input("pupils", "Are pupils involved?", _radios(PUPILS)),
-            _input("consent", "Parental consent", _radios(CONSENT),
+            field("pupils", "Are pupils involved?", radios(PUPILS)),
+            field("consent", "Parental consent", radios(CONSENT),
                    hint="Pupils under 16 need a parent's or carer's consent; parents of over-16s should be "
                         "told (section 5.5)."),
-            _input("devices", "Devices", {"type": "checkboxes", "options": [_option(
+            field("devices", "Devices", {"type": "checkboxes", "options": [option(
                 "yes", "I will use Trust / Academy devices only, not my own phone or computer (section 5.3)")]},
                    optional=True),
-            _input("starts_on", "Start date", {"type": "datepicker", "initial_date": today.isoformat()}),
-            _input("ends_on", "End date", {"type": "datepicker"},
+            field("starts_on", "Start date", {"type": "datepicker", "initial_date": today.isoformat()}),
+            field("ends_on", "End date", {"type": "datepicker"},
                    hint="Contact must end, and be deleted, when the reason ends (section 5.6)."),
         ],
     }
@@ -81,8 +54,8 @@ def deny_reason_form(request: AccessRequest) -> dict:
         "submit": {"type": "plain_text", "text": "Decline"},
         "close": {"type": "plain_text", "text": "Cancel"},
         "blocks": [
-            _input(ids.DENY_REASON, "Why? The requester will see this.",
-                   _text(multiline=True, limit=LIMITS["note"], placeholder="e.g. Please use the department "
+            field(ids.DENY_REASON, "Why? The requester will see this.",
+                   text_input(multiline=True, limit=LIMITS["note"], placeholder="e.g. Please use the department "
                                                                            "account instead")),
         ],
     }

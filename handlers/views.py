@@ -1,39 +1,23 @@
 """Modal submissions."""
 
-import datetime as dt
-
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from blocks import ids
+from blocks.forms import value
 from handlers.replies import publish_home
 from services import Services
 from slack_delivery import SlackDelivery
 from workflows import access_requests
 
 
-def _value(values: dict, block_id: str):
-    element = values.get(block_id, {}).get(block_id, {})
-    kind = element.get("type")
-    if kind == "plain_text_input":
-        return element.get("value") or ""
-    if kind == "radio_buttons":
-        return (element.get("selected_option") or {}).get("value") or ""
-    if kind == "checkboxes":
-        return [o["value"] for o in element.get("selected_options") or []]
-    if kind == "datepicker":
-        chosen = element.get("selected_date")
-        return dt.date.fromisoformat(chosen) if chosen else None
-    return None
-
-
 def request_form_from(view: dict) -> access_requests.RequestForm:
     values = view["state"]["values"]
     return access_requests.RequestForm(
-        kind=_value(values, "kind"), purpose=_value(values, "purpose"), platform=_value(values, "platform"),
-        account=_value(values, "account"), audience=_value(values, "audience"), pupils=_value(values, "pupils"),
-        consent=_value(values, "consent"), trust_devices_only="yes" in (_value(values, "devices") or []),
-        starts_on=_value(values, "starts_on"), ends_on=_value(values, "ends_on"))
+        kind=value(values, "kind"), purpose=value(values, "purpose"), platform=value(values, "platform"),
+        account=value(values, "account"), audience=value(values, "audience"), pupils=value(values, "pupils"),
+        consent=value(values, "consent"), trust_devices_only="yes" in (value(values, "devices") or []),
+        starts_on=value(values, "starts_on"), ends_on=value(values, "ends_on"))
 
 
 def register(app: App, services: Services, delivery: SlackDelivery) -> None:
@@ -54,7 +38,7 @@ def register(app: App, services: Services, delivery: SlackDelivery) -> None:
 
     @app.view(ids.DENY_REASON_FORM)
     def denial_reason_submitted(ack: Ack, body: dict, view: dict):
-        note = _value(view["state"]["values"], ids.DENY_REASON)
+        note = value(view["state"]["values"], ids.DENY_REASON)
         outcome = access_requests.decide(services.database, services.directory.current(),
                                          int(view["private_metadata"]), body["user"]["id"], approve=False,
                                          note=note, source=ids.DENY_REASON_FORM)

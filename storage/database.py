@@ -107,9 +107,55 @@ def _create_requests_audit_and_outbox(db: sqlite_utils.Database) -> None:
     db["outbox"].create_index(["subject", "kind"])
 
 
+def _create_cases(db: sqlite_utils.Database) -> None:
+    db["cases"].create(
+        {
+            "id": int,
+            "kind": str,  # harassment (4.2, 4.3) or contact (5.2)
+            "reporter_id": str,
+            "what_happened": str,
+            "source": str,  # colleague, pupil, parent, public, unknown
+            "about_id": str,  # the Slack ID of the person it is about, when they are in the directory
+            "platform": str,
+            "happened_when": str,
+            "evidence": str,
+            "action_taken": str,  # for a contact: what the member of staff did
+            "ongoing": int,
+            "pupil_involved": int,
+            "child_at_risk": int,
+            "status": str,  # open, acknowledged, closed
+            "acknowledged_by": str,
+            "acknowledged_at": str,
+            "outcome": str,
+            "closed_by": str,
+            "closed_at": str,
+            "escalation_level": int,
+            "escalated_at": str,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"kind", "reporter_id", "status", "created_at"},
+    )
+    db["cases"].create_index(["reporter_id"])
+    db["cases"].create_index(["status"])
+    db["case_handlers"].create(
+        {"case_id": int, "person_id": str, "why": str, "level": int, "added_at": str},
+        pk=("case_id", "person_id"),
+        foreign_keys=[("case_id", "cases", "id")],
+    )
+    db["case_handlers"].create_index(["person_id"])
+    db["case_notes"].create(
+        {"id": int, "case_id": int, "author_id": str, "at": str, "note": str},
+        pk="id",
+        foreign_keys=[("case_id", "cases", "id")],
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _create_question_log,
     _create_requests_audit_and_outbox,
+    _create_cases,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
