@@ -7,6 +7,7 @@
     python bot.py ask --json      one question per stdin line, one JSON object per stdout line
     python bot.py directory check FILE
     python bot.py export permissions
+    python bot.py export cases --admin SLACK_ID [--with-text]
     python bot.py outbox          what is waiting to be delivered, and why
 """
 
@@ -33,7 +34,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     directory.add_argument("action", choices=["check"])
     directory.add_argument("file", help="the CSV to check before it is deployed")
     export = commands.add_parser("export", help="write a CSV register to stdout")
-    export.add_argument("register", choices=["permissions"])
+    export.add_argument("register", choices=["permissions", "cases"])
+    export.add_argument("--admin", metavar="SLACK_ID", help="cases: the admin asking (must hold the admin role)")
+    export.add_argument("--with-text", action="store_true", help="cases: include what people wrote")
     commands.add_parser("outbox", help="list the notifications waiting to be delivered, and why")
     return parser.parse_args(argv)
 
@@ -50,10 +53,7 @@ def main(argv: list[str]) -> int:
 
     services = build_services(settings)
     if args.command == "export":
-        from workflows.exports import write_permissions
-
-        write_permissions(services.database, services.directory.current(), sys.stdout)
-        return 0
+        return run_export(services, args)
     if args.command == "outbox":
         return run_outbox(services)
     mode = args.command or settings.mode
@@ -96,6 +96,22 @@ def run_directory_check(path: str) -> int:
         print(problem)
     print(f"{path}: {len(directory.people)} people, {len(problems)} problem(s).")
     return 1 if problems else 0
+
+
+def run_export(services, args) -> int:
+    from workflows import exports
+
+    directory = services.directory.current()
+    if args.register == "permissions":
+        exports.write_permissions(services.database, directory, sys.stdout)
+        return 0
+    try:
+        exports.write_cases(services.database, directory, args.admin or "", sys.stdout, with_text=args.with_text)
+    except PermissionError:
+        print("Cases are confidential: name an admin from the staff directory with --admin SLACK_ID.",
+              file=sys.stderr)
+        return 2
+    return 0
 
 
 def run_outbox(services) -> int:

@@ -21,6 +21,7 @@ class Settings:
     staff_directory: Path
     protocol_file: Path
     timezone: str
+    case_acknowledge_hours: float  # a report nobody acknowledges in this time goes to the next person up
 
     @property
     def mode(self) -> str:
@@ -48,6 +49,7 @@ def load_settings(env_file: str | os.PathLike | None = None) -> Settings:
         staff_directory=Path(env.get("STAFF_DIRECTORY") or "data/staff.csv"),
         protocol_file=Path(env.get("PROTOCOL_FILE") or DEFAULT_PROTOCOL_FILE),
         timezone=env.get("TRUST_TIMEZONE") or "Europe/London",
+        case_acknowledge_hours=_hours(env.get("CASE_ACKNOWLEDGE_HOURS")),
     )
 
 
@@ -57,3 +59,15 @@ def _port(value: str | None) -> int:
     if not value.isdigit() or not 0 <= int(value) < 65536:
         raise SystemExit(f"PORT must be a port number such as 3000, not {value!r}.")
     return int(value)
+
+
+def _hours(value: str | None) -> float:
+    if not value:
+        return 4.0
+    try:
+        hours = float(value)
+    except ValueError:
+        hours = 0
+    if hours <= 0:
+        raise SystemExit(f"CASE_ACKNOWLEDGE_HOURS must be a number of hours such as 4, not {value!r}.")
+    return hours

@@ -6,8 +6,9 @@ from knowledge.answers import Answer
 
 WORKFLOW_HINTS = {
     "request-access": "To ask for written permission, use `/request-access` or the button below.",
-    "report-harassment": "To report it confidentially, use `/report-harassment`.",
-    "record-contact": "To record it for your Head Teacher / Manager, use `/report-harassment`.",
+    "report-harassment": "To report it confidentially, use `/report-harassment` or the button below.",
+    "record-contact": "To record it for your Head Teacher / Manager, use `/report-harassment contact` or the "
+                      "button below.",
 }
 
 FEEDBACK_THANKS = "Thank you for the feedback. It helps the policy owner improve these answers."
@@ -40,11 +41,9 @@ def answer_blocks(answer: Answer, question_id: int | None = None, feedback_given
     if hints:
         next_step += "\n" + " ".join(hints)
     blocks.append(section(next_step))
-    if "request-access" in answer.workflows:
-        kind = "pupil_connection" if answer.sections[0].id == "5.1" else "work_use"
-        blocks.append({"type": "actions", "block_id": ids.ANSWER_WORKFLOWS, "elements": [
-            {"type": "button", "action_id": ids.OPEN_REQUEST_FORM, "value": kind,
-             "text": {"type": "plain_text", "text": "Ask for written permission"}}]})
+    buttons = [_workflow_button(answer, workflow) for workflow in answer.workflows]
+    if buttons:
+        blocks.append({"type": "actions", "block_id": ids.ANSWER_WORKFLOWS, "elements": buttons})
     blocks.append(context(f"Who to ask: {escape(answer.ask)}  ·  {escape(answer.version)}"))
     if feedback_given:
         blocks.append(context(FEEDBACK_THANKS))
@@ -62,6 +61,17 @@ def answer_blocks(answer: Answer, question_id: int | None = None, feedback_given
     return blocks
 
 
+def _workflow_button(answer: Answer, workflow: str) -> dict:
+    action_id, value, label = {
+        "request-access": (ids.OPEN_REQUEST_FORM,
+                           "pupil_connection" if answer.sections[0].id == "5.1" else "work_use",
+                           "Ask for written permission"),
+        "report-harassment": (ids.OPEN_REPORT_FORM, "report", "Report it confidentially"),
+        "record-contact": (ids.OPEN_CONTACT_FORM, "contact", "Record the contact"),
+    }[workflow]
+    return {"type": "button", "action_id": action_id, "value": value, "text": {"type": "plain_text", "text": label}}
+
+
 def help_blocks() -> list[dict]:
     examples = "\n".join(f"• {q}" for q in EXAMPLE_QUESTIONS)
     return [section("Ask me anything about the Trust's Social Networking Protocol, in your own words. "
@@ -70,16 +80,3 @@ def help_blocks() -> list[dict]:
 
 def help_text() -> str:
     return "Ask me anything about the Trust's Social Networking Protocol, in your own words."
-
-
-NOT_READY = {
-    "/report-harassment": (
-        "I can't take reports yet, but please don't wait: tell your Head Teacher / Manager about the threats, "
-        "abuse or harassment straight away (sections 4.2 and 4.3). Keep screenshots, links and times, "
-        "and try not to reply. If a child may be at risk, follow your academy's safeguarding procedure now."
-    ),
-}
-
-
-def not_ready_text(command: str) -> str:
-    return NOT_READY[command]

@@ -7,7 +7,7 @@ from knowledge.answers import Answer
 WORKFLOW_HINTS = {
     "request-access": "In Slack, /request-access asks for written permission.",
     "report-harassment": "In Slack, /report-harassment reports it confidentially.",
-    "record-contact": "In Slack, /report-harassment records it for your Head Teacher / Manager.",
+    "record-contact": "In Slack, /report-harassment contact records it for your Head Teacher / Manager.",
 }
 
 

@@ -6,12 +6,13 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from blocks import access_requests as request_blocks
+from blocks import cases as case_blocks
 from blocks import ids
 from blocks.answers import FEEDBACK_THANKS, answer_blocks, answer_text
 from handlers.replies import from_home, publish_home, tell
 from services import Services
 from slack_delivery import SlackDelivery
-from workflows import access_requests
+from workflows import access_requests, cases
 from workflows.access_requests import NOT_IN_DIRECTORY
 from workflows.outcomes import Outcome
 from workflows.questions import asked_question, give_feedback
@@ -42,6 +43,43 @@ def register(app: App, services: Services, delivery: SlackDelivery) -> None:
         client.views_open(trigger_id=body["trigger_id"],
                           view=request_blocks.request_form(kind=action.get("value") or "work_use",
                                                            today=services.today()))
+
+    @app.action(re.compile(f"^({ids.OPEN_REPORT_FORM}|{ids.OPEN_CONTACT_FORM})$"))
+    def open_report_form(ack: Ack, body: dict, action: dict, client: WebClient, respond: Respond):
+        ack()
+        if services.directory.current().get(body["user"]["id"]) is None:
+            tell(body, client, respond, cases.NOT_IN_DIRECTORY)
+            return
+        form = case_blocks.contact_form() if action["action_id"] == ids.OPEN_CONTACT_FORM else \
+            case_blocks.report_form()
+        client.views_open(trigger_id=body["trigger_id"], view=form)
+
+    @app.action(ids.ACKNOWLEDGE_CASE)
+    def acknowledge_case(ack: Ack, body: dict, action: dict, client: WebClient, respond: Respond):
+        ack()
+        outcome = cases.acknowledge(services.database, services.directory.current(), int(action["value"]),
+                                    body["user"]["id"], source=ids.ACKNOWLEDGE_CASE)
+        if not outcome.ok:
+            tell(body, client, respond, outcome.message)
+            return
+        delivery.refresh_case_messages(outcome.subject)
+        delivery.deliver_due()
+        if from_home(body):
+            publish_home(services, client, body["user"]["id"])
+
+    @app.action(re.compile(f"^({ids.ADD_CASE_NOTE}|{ids.CLOSE_CASE})$"))
+    def case_form(ack: Ack, body: dict, action: dict, client: WebClient, respond: Respond):
+        ack()
+        case = cases.get(services.database, int(action["value"]))
+        handlers = {h.person_id for h in cases.handlers_of(services.database, case.id)} if case else set()
+        if case is None or not cases.may_handle(services.directory.current(), case, handlers, body["user"]["id"]):
+            tell(body, client, respond, cases.REFUSAL)
+            return
+        if case.status == "closed":
+            tell(body, client, respond, f"{case.reference} is already closed.")
+            return
+        form = case_blocks.note_form(case) if action["action_id"] == ids.ADD_CASE_NOTE else case_blocks.close_form(case)
+        client.views_open(trigger_id=body["trigger_id"], view=form)
 
     def after_change(body: dict, client: WebClient, outcome: Outcome) -> None:
         delivery.refresh_approver_message(outcome.subject)

@@ -4,11 +4,13 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from blocks import access_requests as request_blocks
-from blocks.answers import answer_blocks, answer_text, help_blocks, help_text, not_ready_text
+from blocks import cases as case_blocks
+from blocks.answers import answer_blocks, answer_text, help_blocks, help_text
 from blocks.text import unescape
 from handlers.actions import permission_for
 from services import Services
 from slack_delivery import SlackDelivery
+from workflows import cases
 from workflows.access_requests import NOT_IN_DIRECTORY, parse_reference
 from workflows.questions import ask
 
@@ -40,5 +42,14 @@ def register(app: App, services: Services, delivery: SlackDelivery) -> None:
                           view=request_blocks.request_form(purpose=text, today=services.today()))
 
     @app.command("/report-harassment")
-    def workflow_not_ready(ack: Ack, command: dict):
-        ack(response_type="ephemeral", text=not_ready_text(command["command"]))
+    def report_harassment(ack: Ack, command: dict, client: WebClient):
+        text = unescape(command.get("text", "")).strip()
+        if services.directory.current().get(command["user_id"]) is None:
+            ack(response_type="ephemeral", text=cases.NOT_IN_DIRECTORY)
+            return
+        ack()
+        if text.lower().split()[:1] == ["contact"]:
+            view = case_blocks.contact_form(text[len("contact"):].strip())
+        else:
+            view = case_blocks.report_form(text)
+        client.views_open(trigger_id=command["trigger_id"], view=view)

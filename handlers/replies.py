@@ -5,7 +5,7 @@ from slack_sdk import WebClient
 
 from blocks.home import home_view
 from services import Services
-from workflows import access_requests
+from workflows import access_requests, cases
 
 
 def tell(body: dict, client: WebClient, respond: Respond, text: str) -> None:
@@ -21,8 +21,10 @@ def publish_home(services: Services, client: WebClient, user_id: str) -> None:
     mine = access_requests.requests_by(services.database, user_id)
     waiting = access_requests.waiting_for(services.database, directory, user_id)
     names = {p.slack_id: p.name for p in directory.people.values()}
-    client.views_publish(user_id=user_id, view=home_view(services.guide.protocol, mine, waiting, names,
-                                                         services.today()))
+    reported = cases.reported_by(services.database, user_id)
+    handling = cases.handled_by(services.database, user_id)
+    client.views_publish(user_id=user_id, view=home_view(services.guide.protocol, mine, waiting, reported, handling,
+                                                         names, services.today()))
 
 
 def from_home(body: dict) -> bool:

@@ -46,7 +46,7 @@ class Directory:
     def approvers_for(self, person: Person) -> list[Person]:
         """Who decides for this person: their manager; at the top of the trust (no manager), HR."""
         manager = self.manager_of(person)
-        if manager:
+        if manager and manager.slack_id != person.slack_id:  # nobody approves their own requests
             return [manager]
         return [p for p in self.with_role("hr") if p.slack_id != person.slack_id]
 
@@ -66,14 +66,30 @@ def read_directory(path: str | Path) -> Directory:
         return Directory(problems=(f"{path}: no staff directory file",))
     people: dict[str, Person] = {}
     problems: list[str] = []
-    with path.open(encoding="utf-8-sig", newline="") as f:
+    # errors="replace": a file saved from Excel as plain "CSV" (not UTF-8) must cost the rows it spoils, not the bot.
+    with path.open(encoding="utf-8-sig", errors="replace", newline="") as f:
         reader = csv.reader(f)
-        header = [h.strip() for h in next(reader, [])]
+        try:
+            header = [h.strip() for h in next(reader, [])]
+        except csv.Error as error:
+            return Directory(problems=(f"line 1: cannot be read ({error})",))
         if header != HEADER:
             return Directory(problems=(f"line 1: the header must be {','.join(HEADER)}",))
-        for row in reader:
+        while True:
+            try:
+                row = next(reader, None)
+            except csv.Error as error:
+                problems.append(f"line {reader.line_num}: cannot be read ({error}); it and the rest of the file "
+                                "skipped")
+                break
+            if row is None:
+                break
             line = reader.line_num
             if not any(cell.strip() for cell in row):
+                continue
+            if any("\ufffd" in cell for cell in row):
+                problems.append(f"line {line}: has characters that are not UTF-8; save the file as "
+                                "\"CSV UTF-8\"; row skipped")
                 continue
             if len(row) != len(HEADER):
                 problems.append(f"line {line}: expected {len(HEADER)} columns, found {len(row)}; row skipped")
@@ -125,12 +141,15 @@ def _in_a_loop(directory: Directory, person: Person) -> bool:
     return False
 
 
+_NOT_READ = object()
+
+
 class DirectoryFile:
     """The directory at a path, read again whenever the file changes."""
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
-        self._stamp: tuple[int, int] | None = None
+        self._stamp: object = _NOT_READ  # read first time, even when there is no file
         self._directory = Directory()
 
     def current(self) -> Directory:

@@ -57,8 +57,19 @@ def backoff(attempts: int) -> dt.timedelta:
 def deliver_due(database: Database, render: Render, send: Send, now: dt.datetime | None = None) -> int:
     """Send every notification that is due; returns how many were sent."""
     now = now or dt.datetime.now(dt.UTC)
-    with database.connect() as db:
-        rows = outbox.due(db, _iso(now))
+    sent, tried = 0, set()
+    while True:
+        # Again after each round: what a delivery queues (a `.arrived` notice) goes out in the same pass. Each row
+        # is tried once per pass, so one that fails with Retry-After 0 waits for the next pass.
+        with database.connect() as db:
+            rows = [row for row in outbox.due(db, _iso(now)) if row["id"] not in tried]
+        if not rows:
+            return sent
+        tried.update(row["id"] for row in rows)
+        sent += _deliver(database, rows, render, send, now)
+
+
+def _deliver(database: Database, rows: list[dict], render: Render, send: Send, now: dt.datetime) -> int:
     sent = 0
     for row in rows:
         with database.connect() as db:
@@ -84,7 +95,7 @@ def deliver_due(database: Database, render: Render, send: Send, now: dt.datetime
             if notification.late_notice_to and notification.attempts > 0:
                 # The person waiting was told it had not gone through yet: tell them it has now.
                 outbox.enqueue(db, recipient_id=notification.late_notice_to, kind=f"{notification.kind}.arrived",
-                               subject=notification.subject)
+                               subject=notification.subject, not_before=_iso(now))
         sent += 1
     return sent
 

@@ -41,6 +41,7 @@ def settings(tmp_path: Path) -> Settings:
         staff_directory=tmp_path / "staff.csv",
         protocol_file=SHIPPED_PROTOCOL,
         timezone="Europe/London",
+        case_acknowledge_hours=4.0,
     )
 
 

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from blocks import ids
-from blocks.answers import answer_blocks, answer_text, help_blocks, not_ready_text
+from blocks.answers import answer_blocks, answer_text, help_blocks
 from blocks.text import SECTION_TEXT_LIMIT, escape, quote
 
 MAX_BLOCKS = 50  # Slack's limit for a message
@@ -124,6 +124,5 @@ def test_not_answered_has_no_quoted_sections(pay_day):
     assert [b["value"] for b in buttons(blocks)] == ["3", "3"]
 
 
-def test_help_and_not_ready_messages():
+def test_help_message():
     assert "Social Networking Protocol" in help_blocks()[0]["text"]["text"]
-    assert "4.2" in not_ready_text("/report-harassment")
