@@ -8,7 +8,11 @@
     python bot.py directory check FILE
     python bot.py export permissions
     python bot.py export cases --admin SLACK_ID [--with-text]
+    python bot.py export acknowledgements
     python bot.py outbox          what is waiting to be delivered, and why
+    python bot.py clock           the one process that sends reminders
+    python bot.py run-due --now 2026-12-01T09:00
+    python bot.py campaign start --by SLACK_ID [--minor]
 """
 
 import argparse
@@ -34,10 +38,18 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     directory.add_argument("action", choices=["check"])
     directory.add_argument("file", help="the CSV to check before it is deployed")
     export = commands.add_parser("export", help="write a CSV register to stdout")
-    export.add_argument("register", choices=["permissions", "cases"])
+    export.add_argument("register", choices=["permissions", "cases", "acknowledgements"])
     export.add_argument("--admin", metavar="SLACK_ID", help="cases: the admin asking (must hold the admin role)")
     export.add_argument("--with-text", action="store_true", help="cases: include what people wrote")
     commands.add_parser("outbox", help="list the notifications waiting to be delivered, and why")
+    commands.add_parser("clock", help="the one process that sends reminders (runs until stopped)")
+    run_due = commands.add_parser("run-due", help="run everything due as of an instant, then exit")
+    run_due.add_argument("--now", required=True, metavar="ISO-TIME", help="e.g. 2026-12-01T09:00 (Trust local time)")
+    campaign = commands.add_parser("campaign", help="read-and-acknowledge campaigns")
+    campaign.add_argument("action", choices=["start"])
+    campaign.add_argument("--by", required=True, metavar="SLACK_ID", help="the admin or policy owner starting it")
+    campaign.add_argument("--minor", action="store_true",
+                          help="the change is not material: only ask those who have not acknowledged before")
     return parser.parse_args(argv)
 
 
@@ -56,6 +68,16 @@ def main(argv: list[str]) -> int:
         return run_export(services, args)
     if args.command == "outbox":
         return run_outbox(services)
+    if args.command == "campaign":
+        from workflows import campaigns
+
+        outcome = campaigns.start(services.database, services.directory.current(),
+                                  services.guide.protocol.version_id, args.by, material=not args.minor,
+                                  source="command line")
+        print(outcome.message)
+        return 0 if outcome.ok else 1
+    if args.command in ("clock", "run-due"):
+        return run_clock(services, args)
     mode = args.command or settings.mode
     if mode == "console":
         from console.chat import run_console
@@ -66,21 +88,21 @@ def main(argv: list[str]) -> int:
             raise SystemExit("Socket Mode needs SLACK_APP_TOKEN (xapp-...): see README, 'Connect Slack'.")
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-        import clock
+        from clock import Clock
         from slack_app import build_app
 
         app, delivery = build_app(services)
-        clock.start_in_background(delivery)
+        Clock(delivery).start_in_background()
         SocketModeHandler(app, settings.app_token).start()
     elif mode == "http":
         if not settings.signing_secret:
             raise SystemExit("HTTP mode needs SLACK_SIGNING_SECRET: see README, 'Connect Slack'.")
-        import clock
+        from clock import Clock
         from http_server import make_http_server
         from slack_app import build_app
 
         app, delivery = build_app(services)
-        clock.start_in_background(delivery)
+        Clock(delivery).start_in_background()
         server = make_http_server(app, services)
         log.info("listening on port %s: POST /slack/events, GET /healthz", server.server_port)
         server.serve_forever()
@@ -98,12 +120,36 @@ def run_directory_check(path: str) -> int:
     return 1 if problems else 0
 
 
+def run_clock(services, args) -> int:
+    from clock import Clock
+    from slack_app import build_app
+    from workflows.timekeeping import parse_instant
+
+    _, delivery = build_app(services)
+    clock = Clock(delivery)
+    if args.command == "clock":
+        log.info("clock: running; reminders are sent from this process")
+        clock.run_forever()
+        return 0
+    done = clock.run_due(parse_instant(args.now, services.settings.timezone))
+    if done is None:
+        print("Another process is running the clock; nothing was done.")
+        return 1
+    for line in done:
+        print(line)
+    print(f"{len(done)} thing(s) done as of {args.now}.")
+    return 0
+
+
 def run_export(services, args) -> int:
     from workflows import exports
 
     directory = services.directory.current()
     if args.register == "permissions":
         exports.write_permissions(services.database, directory, sys.stdout)
+        return 0
+    if args.register == "acknowledgements":
+        exports.write_acknowledgements(services.database, directory, sys.stdout)
         return 0
     try:
         exports.write_cases(services.database, directory, args.admin or "", sys.stdout, with_text=args.with_text)

@@ -11,6 +11,20 @@ DEFAULT_PROTOCOL_FILE = HERE / "knowledge" / "protocol.toml"
 
 
 @dataclass(frozen=True)
+class ReminderSettings:
+    review_lead_days: tuple[int, ...] = (60, 30, 7)  # before the policy's next review date; then on it, then weekly
+    request_nudge_hours: float = 48  # a request waiting this long: its approver is nudged
+    request_escalate_hours: float = 120  # ... this long: it goes to the next person up
+    case_nudge_hours: float = 1  # a report nobody has acknowledged: its handlers are nudged
+    expiry_reminder_days: tuple[int, ...] = (7, 1)  # before a permission's end date
+    removal_confirm_days: int = 7  # after a permission ends: unconfirmed removal goes to the approver
+    acknowledge_reminder_days: int = 7  # read-and-acknowledge reminders, this often
+    quiet_hours: tuple[int, int] = (20, 7)  # no nudges from 20:00 until 07:00 ...
+    quiet_weekends: bool = True  # ... nor at weekends (urgent ones still go)
+    reminder_hour: int = 9  # reminders due on a date go at this hour
+
+
+@dataclass(frozen=True)
 class Settings:
     bot_token: str | None
     app_token: str | None
@@ -22,6 +36,7 @@ class Settings:
     protocol_file: Path
     timezone: str
     case_acknowledge_hours: float  # a report nobody acknowledges in this time goes to the next person up
+    reminders: ReminderSettings = ReminderSettings()
 
     @property
     def mode(self) -> str:
@@ -49,7 +64,8 @@ def load_settings(env_file: str | os.PathLike | None = None) -> Settings:
         staff_directory=Path(env.get("STAFF_DIRECTORY") or "data/staff.csv"),
         protocol_file=Path(env.get("PROTOCOL_FILE") or DEFAULT_PROTOCOL_FILE),
         timezone=env.get("TRUST_TIMEZONE") or "Europe/London",
-        case_acknowledge_hours=_hours(env.get("CASE_ACKNOWLEDGE_HOURS")),
+        case_acknowledge_hours=_hours(env.get("CASE_ACKNOWLEDGE_HOURS"), 4.0, "CASE_ACKNOWLEDGE_HOURS"),
+        reminders=_reminder_settings(env),
     )
 
 
@@ -61,13 +77,50 @@ def _port(value: str | None) -> int:
     return int(value)
 
 
-def _hours(value: str | None) -> float:
+def _hours(value: str | None, default: float, name: str) -> float:
     if not value:
-        return 4.0
+        return default
     try:
         hours = float(value)
     except ValueError:
         hours = 0
     if hours <= 0:
-        raise SystemExit(f"CASE_ACKNOWLEDGE_HOURS must be a number of hours such as 4, not {value!r}.")
+        raise SystemExit(f"{name} must be a number greater than 0, not {value!r}.")
     return hours
+
+
+def _days(value: str | None, default: tuple[int, ...], name: str) -> tuple[int, ...]:
+    if not value:
+        return default
+    try:
+        days = tuple(sorted({int(part) for part in value.split(",") if part.strip()}, reverse=True))
+    except ValueError:
+        days = ()
+    if not days or min(days) < 0:
+        raise SystemExit(f"{name} must be whole numbers of days separated by commas, such as 60,30,7, not {value!r}.")
+    return days
+
+
+def _reminder_settings(env) -> ReminderSettings:
+    default = ReminderSettings()
+    quiet = env.get("QUIET_HOURS") or ""
+    try:
+        quiet_hours = tuple(int(h) for h in quiet.split("-")) if quiet else default.quiet_hours
+        assert len(quiet_hours) == 2 and all(0 <= h < 24 for h in quiet_hours)
+    except (ValueError, AssertionError):
+        raise SystemExit(f"QUIET_HOURS must be two hours such as 20-7, not {quiet!r}.") from None
+    return ReminderSettings(
+        review_lead_days=_days(env.get("REVIEW_REMINDER_DAYS"), default.review_lead_days, "REVIEW_REMINDER_DAYS"),
+        request_nudge_hours=_hours(env.get("REQUEST_NUDGE_HOURS"), default.request_nudge_hours, "REQUEST_NUDGE_HOURS"),
+        request_escalate_hours=_hours(env.get("REQUEST_ESCALATE_HOURS"), default.request_escalate_hours,
+                                      "REQUEST_ESCALATE_HOURS"),
+        case_nudge_hours=_hours(env.get("CASE_NUDGE_HOURS"), default.case_nudge_hours, "CASE_NUDGE_HOURS"),
+        expiry_reminder_days=_days(env.get("EXPIRY_REMINDER_DAYS"), default.expiry_reminder_days,
+                                   "EXPIRY_REMINDER_DAYS"),
+        removal_confirm_days=int(_hours(env.get("REMOVAL_CONFIRM_DAYS"), default.removal_confirm_days,
+                                        "REMOVAL_CONFIRM_DAYS")),
+        acknowledge_reminder_days=int(_hours(env.get("ACKNOWLEDGE_REMINDER_DAYS"), default.acknowledge_reminder_days,
+                                             "ACKNOWLEDGE_REMINDER_DAYS")),
+        quiet_hours=quiet_hours,
+        quiet_weekends=(env.get("QUIET_WEEKENDS") or "yes").lower() not in ("no", "false", "0"),
+    )

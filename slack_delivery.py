@@ -1,6 +1,8 @@
 """Notifications, delivered through Slack: the outbox's renderer and sender, and updates to messages already sent."""
 
+import datetime as dt
 import logging
+from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -8,12 +10,14 @@ from slack_sdk.http_retry import ConnectionErrorRetryHandler
 
 from blocks import access_requests as request_blocks
 from blocks import cases as case_blocks
-from blocks.text import escape
+from blocks import reminders as reminder_blocks
+from blocks.text import escape, section
 from services import Services
 from storage import outbox as outbox_table
-from workflows import access_requests, cases
+from storage.questions import unanswered_questions
+from workflows import access_requests, campaigns, cases
 from workflows.outbox import Message, Notification, SendFailed, deliver_due
-from workflows.timekeeping import local_moment
+from workflows.timekeeping import local_moment, long_date
 
 log = logging.getLogger(__name__)
 
@@ -25,8 +29,8 @@ class SlackDelivery:
         self.client = WebClient(token=client.token, base_url=client.base_url,
                                 retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=1)])
 
-    def deliver_due(self) -> int:
-        return deliver_due(self.services.database, self.render, self.send)
+    def deliver_due(self, now: dt.datetime | None = None) -> int:
+        return deliver_due(self.services.database, self.render, self.send, now)
 
     def send(self, recipient_id: str, message: Message) -> tuple[str | None, str | None]:
         try:
@@ -43,19 +47,38 @@ class SlackDelivery:
         person = self.services.directory.current().get(slack_id)
         return person.name if person else "someone not in the staff directory"
 
-    def render(self, notification: Notification) -> Message | None:
-        if notification.subject.startswith("CASE-"):
-            case = cases.get(self.services.database, cases.parse_reference(notification.subject) or 0)
+    def render(self, notification: Notification, now: dt.datetime) -> Message | None:
+        subject = notification.subject
+        if subject.startswith("CASE-"):
+            case = cases.get(self.services.database, cases.parse_reference(subject) or 0)
             found = case and self._case_message(notification, case)
+        elif subject.startswith("POLICY"):
+            found = self._policy_message(notification, now)
         else:
-            request_id = access_requests.parse_reference(notification.subject)
+            request_id = access_requests.parse_reference(subject)
             request = access_requests.get(self.services.database, request_id) if request_id else None
-            found = request and self._request_message(notification.kind, request)
+            found = request and self._request_message(notification, request, now)
         if not found:
-            log.warning("notification %s (%s) has nothing to say", notification.id, notification.subject)
+            log.info("notification %s (%s, %s) has nothing to say any more", notification.id, notification.kind,
+                     subject)
             return None
         text, blocks = found
         return Message(text, blocks)
+
+    def _policy_message(self, notification: Notification, now: dt.datetime) -> tuple[str, list[dict]] | None:
+        protocol = self.services.guide.protocol
+        today = now.astimezone(ZoneInfo(self.services.settings.timezone)).date()
+        if notification.kind == "policy.review":
+            since = protocol.reviewed_on.isoformat()
+            unanswered = [row["question"] for row in unanswered_questions(self.services.database, since)]
+            return reminder_blocks.review_reminder(protocol, today, unanswered)
+        if notification.kind in ("policy.acknowledge", "policy.acknowledge.reminder"):
+            version = notification.subject.removeprefix("POLICY-")
+            if notification.recipient_id in campaigns.acknowledged(self.services.database, version):
+                return None  # they have done it since this was queued
+            return reminder_blocks.acknowledge_request(protocol, version,
+                                                       reminder=notification.kind.endswith(".reminder"))
+        raise ValueError(f"no message for notifications of kind {notification.kind}")
 
     def _case_message(self, notification: Notification, case: cases.Case) -> tuple[str, list[dict]] | None:
         kind = notification.kind
@@ -74,6 +97,12 @@ class SlackDelivery:
         if kind == "case.closed":
             return case_blocks.notice(f"Your report {case.reference} has been closed by "
                                       f"{self.name(case.closed_by)}. The outcome: {case.outcome}")
+        if kind == "case.nudge":
+            if case.status != "open":
+                return None
+            text, blocks = self.handler_message(case, notification.recipient_id)
+            return f"A reminder: {text}", [section("*A reminder: nobody has picked this up yet. Please acknowledge "
+                                                   "it as soon as you can.*"), *blocks]
         if kind == "case.escalated":
             return case_blocks.notice(f"Nobody had picked up your report {case.reference} yet, so I've passed it "
                                       "to the next person up. I'll tell you when someone acknowledges it.")
@@ -109,10 +138,12 @@ class SlackDelivery:
         except SlackApiError as error:
             log.warning("could not update a message about %s: %s", subject, error.response.get("error"))
 
-    def _request_message(self, kind: str, request: access_requests.AccessRequest) -> tuple[str, list[dict]]:
+    def _request_message(self, notification: Notification, request: access_requests.AccessRequest,
+                         now: dt.datetime) -> tuple[str, list[dict]] | None:
         timezone = self.services.settings.timezone
+        kind, recipient = notification.kind, notification.recipient_id
         if kind == "request.decide":
-            return self.approver_message(request)
+            return self.approver_message(request, recipient)
         if kind == "request.receipt":
             with self.services.database.connect() as db:
                 sent = [row for row in outbox_table.find(db, subject=request.reference, kind="request.decide")
@@ -131,12 +162,41 @@ class SlackDelivery:
                 f"{self.name(request.requester_id)} has withdrawn request {request.reference}. "
                 "There is nothing for you to decide.")
         if kind == "request.ended":
+            lead = f"Permission {request.reference} has been ended by {self.name(request.ended_by)}."
+            if recipient == request.requester_id and request.removal_confirmed_at is None:
+                return reminder_blocks.ended_confirm(request, lead)
             return request_blocks.simple_notice(
-                f"Permission {request.reference} has been ended by {self.name(request.ended_by)}. "
-                "Please make sure the contact has ended and the connection or group is deleted (section 5.6).")
+                f"{lead} The contact should end, and the connection or group be deleted (section 5.6).")
+        if kind == "request.nudge":
+            if request.status != "pending" or recipient != request.approver_id:
+                return None
+            text, blocks = self.approver_message(request, recipient)
+            return f"A reminder: {text}", [section("*A reminder: this is still waiting for your decision.*"),
+                                           *blocks]
+        if kind == "request.escalated":
+            return reminder_blocks.notice(
+                f"Your request {request.reference} had waited a while, so I've passed it to "
+                f"{self.name(request.approver_id)} to decide. I'll let you know what they decide.")
+        today = now.astimezone(ZoneInfo(timezone)).date()
+        if kind == "request.expiring":
+            return reminder_blocks.expiring(request, today) if request.status == "approved" else None
+        if kind == "request.lapsed":
+            if request.status != "expired" or request.removal_confirmed_at:
+                return None
+            return reminder_blocks.ended_confirm(
+                request, f"Your permission {request.reference} ended on {long_date(request.ends_on)}.")
+        if kind == "request.unconfirmed":
+            if request.removal_confirmed_at:
+                return None
+            return reminder_blocks.notice(
+                f"{self.name(request.requester_id)}'s permission {request.reference} has ended, but they have not "
+                "confirmed that the online contact has been removed (section 5.6). Please check with them.")
         raise ValueError(f"no message for notifications of kind {kind}")
 
-    def approver_message(self, request: access_requests.AccessRequest) -> tuple[str, list[dict]]:
+    def approver_message(self, request: access_requests.AccessRequest,
+                         recipient: str | None = None) -> tuple[str, list[dict]]:
+        if recipient and recipient != request.approver_id and request.status == "pending":
+            return request_blocks.passed_on(request, self.name(request.requester_id), self.name(request.approver_id))
         when = local_moment(request.decided_at, self.services.settings.timezone) if request.decided_at else None
         return request_blocks.approver_message(request, self.name(request.requester_id),
                                                self.name(request.decided_by) if request.decided_by else None, when)
@@ -146,6 +206,6 @@ class SlackDelivery:
         with self.services.database.connect() as db:
             sent = [row for row in outbox_table.find(db, subject=request.reference, kind="request.decide")
                     if row["status"] == "sent" and row["ts"]]
-        text, blocks = self.approver_message(request)
         for row in sent:
+            text, blocks = self.approver_message(request, row["recipient_id"])
             self._update(row, text, blocks, request.reference)

@@ -9,9 +9,13 @@ from workflows.access_requests import CONSENT, KINDS, LIMITS, PUPILS, STATUS_WOR
 from workflows.timekeeping import long_date
 
 
-def request_form(purpose: str = "", kind: str = "work_use", today: dt.date | None = None) -> dict:
-    """The /request-access modal, prefilled with whatever was typed after the command."""
+def request_form(purpose: str = "", kind: str = "work_use", today: dt.date | None = None,
+                 renewing: AccessRequest | None = None) -> dict:
+    """The /request-access modal, prefilled with whatever was typed after the command, or with the permission
+    being renewed."""
     today = today or dt.date.today()
+    if renewing:
+        return _prefilled(request_form(renewing.purpose, renewing.kind, today), renewing)
     return {
         "type": "modal",
         "callback_id": ids.REQUEST_FORM,
@@ -43,6 +47,21 @@ def request_form(purpose: str = "", kind: str = "work_use", today: dt.date | Non
                    hint="Contact must end, and be deleted, when the reason ends (section 5.6)."),
         ],
     }
+
+
+def _prefilled(form: dict, request: AccessRequest) -> dict:
+    """A renewal starts from the permission it renews; the dates are asked afresh."""
+    initial = {"platform": request.platform, "account": request.account, "audience": request.audience}
+    choices = {"pupils": (request.pupils, PUPILS), "consent": (request.consent, CONSENT)}
+    for block in form["blocks"]:
+        block_id = block.get("block_id")
+        if block_id in initial:
+            block["element"]["initial_value"] = initial[block_id]
+        elif block_id in choices:
+            chosen, labels = choices[block_id]
+            block["element"]["initial_option"] = option(chosen, labels[chosen])
+    form["title"]["text"] = "Renew permission"
+    return form
 
 
 def deny_reason_form(request: AccessRequest) -> dict:
@@ -102,6 +121,12 @@ def approver_message(request: AccessRequest, requester_name: str, decided_by_nam
             line += f"\nReason: {escape(request.decision_note)}"
         blocks.append(section(line))
     return text, blocks
+
+
+def passed_on(request: AccessRequest, requester_name: str, new_approver_name: str) -> tuple[str, list[dict]]:
+    text = (f"{requester_name}'s request {request.reference} waited a while, so it has been passed to "
+            f"{new_approver_name} to decide. There is nothing more for you to do.")
+    return text, [section(escape(text)), section(_details(request))]
 
 
 def receipt(request: AccessRequest, approver_name: str, delivered: bool) -> tuple[str, list[dict]]:

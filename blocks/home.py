@@ -1,7 +1,9 @@
 """The App Home tab."""
 
 import datetime as dt
+from dataclasses import dataclass
 
+from blocks import ids
 from blocks.access_requests import home_sections as request_sections
 from blocks.answers import EXAMPLE_QUESTIONS
 from blocks.cases import home_sections as case_sections
@@ -11,8 +13,38 @@ from workflows.access_requests import AccessRequest
 from workflows.cases import Case
 
 
+@dataclass(frozen=True)
+class ReadingStatus:
+    """Where a person, and the people they manage, stand with reading the current version."""
+
+    version: str
+    acknowledged_on: str | None
+    team_done: int
+    team_pending: list[str]
+
+
+def reading_sections(protocol: Protocol, reading: ReadingStatus | None) -> list[dict]:
+    if reading is None:
+        return []
+    blocks: list[dict] = [{"type": "header", "text": {"type": "plain_text", "text": "Reading the protocol"}}]
+    if reading.acknowledged_on:
+        blocks.append(section(f"You confirmed you have read and understood it on {reading.acknowledged_on}."))
+    else:
+        blocks.append(section(f"Please read the {escape(protocol.title)} ({escape(protocol.version)}) and "
+                              "confirm you have understood it."))
+        blocks.append({"type": "actions", "elements": [{
+            "type": "button", "style": "primary", "action_id": ids.ACKNOWLEDGE_POLICY, "value": reading.version,
+            "text": {"type": "plain_text", "text": "I have read and understood"}}]})
+    team = reading.team_done + len(reading.team_pending)
+    if team:
+        waiting = f" Still to do: {escape(', '.join(reading.team_pending))}." if reading.team_pending else ""
+        blocks.append(section(f"*Your team:* {reading.team_done} of {team} have acknowledged it.{waiting}"))
+    return blocks
+
+
 def home_view(protocol: Protocol, requests: list[AccessRequest], waiting: list[AccessRequest],
-              reported: list[Case], handling: list[Case], names: dict[str, str], today: dt.date) -> dict:
+              reported: list[Case], handling: list[Case], names: dict[str, str], today: dt.date,
+              reading: ReadingStatus | None = None) -> dict:
     examples = "\n".join(f"• {q}" for q in EXAMPLE_QUESTIONS)
     return {
         "type": "home",
@@ -25,6 +57,7 @@ def home_view(protocol: Protocol, requests: list[AccessRequest], waiting: list[A
             section("*If you're being threatened, abused or harassed online*, type `/report-harassment`: it goes "
                     "privately to your Head Teacher / Manager straight away (sections 4.2 and 4.3). If a child may "
                     "be at risk, follow your academy's safeguarding procedure now too."),
+            *reading_sections(protocol, reading),
             *case_sections(reported, handling, names),
             *request_sections(requests, waiting, names),
             context(escape(protocol.describe_version(today))),

@@ -30,3 +30,8 @@ CASE_NOTE_FORM = "case_note_form"
 CASE_CLOSE_FORM = "case_close_form"
 CASE_NOTE = "note"
 CASE_OUTCOME = "outcome"
+
+# Reminders: read and acknowledge, and the end of a permission.
+ACKNOWLEDGE_POLICY = "acknowledge_policy"
+RENEW_REQUEST = "renew_request"
+CONFIRM_REMOVED = "confirm_contact_removed"

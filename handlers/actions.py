@@ -8,14 +8,16 @@ from slack_sdk import WebClient
 from blocks import access_requests as request_blocks
 from blocks import cases as case_blocks
 from blocks import ids
+from blocks import reminders as reminder_blocks
 from blocks.answers import FEEDBACK_THANKS, answer_blocks, answer_text
 from handlers.replies import from_home, publish_home, tell
 from services import Services
 from slack_delivery import SlackDelivery
-from workflows import access_requests, cases
+from workflows import access_requests, campaigns, cases
 from workflows.access_requests import NOT_IN_DIRECTORY
 from workflows.outcomes import Outcome
 from workflows.questions import asked_question, give_feedback
+from workflows.timekeeping import local_moment
 
 
 def register(app: App, services: Services, delivery: SlackDelivery) -> None:
@@ -80,6 +82,33 @@ def register(app: App, services: Services, delivery: SlackDelivery) -> None:
             return
         form = case_blocks.note_form(case) if action["action_id"] == ids.ADD_CASE_NOTE else case_blocks.close_form(case)
         client.views_open(trigger_id=body["trigger_id"], view=form)
+
+    @app.action(ids.ACKNOWLEDGE_POLICY)
+    def acknowledge_policy(ack: Ack, body: dict, action: dict, respond: Respond):
+        ack()
+        version = action["value"]
+        campaigns.acknowledge(services.database, version, body["user"]["id"], source=ids.ACKNOWLEDGE_POLICY)
+        when = campaigns.acknowledged(services.database, version)[body["user"]["id"]]
+        text, blocks = reminder_blocks.acknowledge_request(
+            services.guide.protocol, version, acknowledged_on=local_moment(when, services.settings.timezone))
+        respond(replace_original=True, text=text, blocks=blocks)
+
+    @app.action(ids.RENEW_REQUEST)
+    def renew_request(ack: Ack, body: dict, action: dict, client: WebClient, respond: Respond):
+        ack()
+        request = access_requests.get(services.database, int(action["value"]))
+        if request is None or request.requester_id != body["user"]["id"]:
+            tell(body, client, respond, "Only the person the permission was given to can renew it.")
+            return
+        client.views_open(trigger_id=body["trigger_id"],
+                          view=request_blocks.request_form(today=services.today(), renewing=request))
+
+    @app.action(ids.CONFIRM_REMOVED)
+    def confirm_removed(ack: Ack, body: dict, action: dict, client: WebClient, respond: Respond):
+        ack()
+        outcome = access_requests.confirm_removal(services.database, int(action["value"]), body["user"]["id"],
+                                                  source=ids.CONFIRM_REMOVED)
+        tell(body, client, respond, outcome.message)
 
     def after_change(body: dict, client: WebClient, outcome: Outcome) -> None:
         delivery.refresh_approver_message(outcome.subject)

@@ -10,7 +10,7 @@ from blocks.text import unescape
 from handlers.actions import permission_for
 from services import Services
 from slack_delivery import SlackDelivery
-from workflows import cases
+from workflows import campaigns, cases
 from workflows.access_requests import NOT_IN_DIRECTORY, parse_reference
 from workflows.questions import ask
 
@@ -53,3 +53,21 @@ def register(app: App, services: Services, delivery: SlackDelivery) -> None:
         else:
             view = case_blocks.report_form(text)
         client.views_open(trigger_id=command["trigger_id"], view=view)
+
+    @app.command("/policy-campaign")
+    def policy_campaign(ack: Ack, command: dict):
+        words = unescape(command.get("text", "")).lower().split()
+        if words[:1] != ["start"] or words[1:] not in ([], ["material"], ["minor"]):
+            ack(response_type="ephemeral", text=CAMPAIGN_HELP)
+            return
+        outcome = campaigns.start(services.database, services.directory.current(),
+                                  services.guide.protocol.version_id, command["user_id"],
+                                  material=words[1:] != ["minor"], source="/policy-campaign")
+        ack(response_type="ephemeral", text=outcome.message)
+        if outcome.ok:
+            delivery.deliver_due()
+
+
+CAMPAIGN_HELP = ("`/policy-campaign start` asks everyone in the staff directory to read and acknowledge the current "
+                 "protocol. For a new version with only minor changes, `/policy-campaign start minor` asks only "
+                 "those who have not acknowledged an earlier version. Admins and the policy owner can start one.")

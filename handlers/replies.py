@@ -3,9 +3,10 @@
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
-from blocks.home import home_view
+from blocks.home import ReadingStatus, home_view
 from services import Services
-from workflows import access_requests, cases
+from workflows import access_requests, campaigns, cases
+from workflows.timekeeping import local_moment
 
 
 def tell(body: dict, client: WebClient, respond: Respond, text: str) -> None:
@@ -23,8 +24,16 @@ def publish_home(services: Services, client: WebClient, user_id: str) -> None:
     names = {p.slack_id: p.name for p in directory.people.values()}
     reported = cases.reported_by(services.database, user_id)
     handling = cases.handled_by(services.database, user_id)
+    reading = None
+    campaign = campaigns.current(services.database)
+    if campaign:
+        done, pending = campaigns.team_completion(services.database, directory, user_id, campaign.version)
+        acknowledged_at = campaigns.acknowledged(services.database, campaign.version).get(user_id)
+        reading = ReadingStatus(campaign.version, acknowledged_at and local_moment(acknowledged_at,
+                                                                                   services.settings.timezone),
+                                len(done), [p.name for p in pending])
     client.views_publish(user_id=user_id, view=home_view(services.guide.protocol, mine, waiting, reported, handling,
-                                                         names, services.today()))
+                                                         names, services.today(), reading))
 
 
 def from_home(body: dict) -> bool:

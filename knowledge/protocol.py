@@ -87,6 +87,11 @@ class Protocol:
     def version(self) -> str:
         return f"reviewed {self.reviewed_on.day} {self.reviewed_on:%B %Y}"
 
+    @property
+    def version_id(self) -> str:
+        """The version as records keep it: the review date, e.g. 2021-05-27."""
+        return self.reviewed_on.isoformat()
+
     def review_overdue(self, today: dt.date) -> bool:
         return today > self.next_review_due
 

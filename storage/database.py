@@ -152,10 +152,28 @@ def _create_cases(db: sqlite_utils.Database) -> None:
     )
 
 
+def _create_reminders_and_campaigns(db: sqlite_utils.Database) -> None:
+    requests = db["access_requests"]
+    requests.add_column("escalation_level", int, not_null_default=0)
+    requests.add_column("escalated_at", str)
+    requests.add_column("removal_confirmed_at", str)  # 5.6: the requester confirmed the contact is deleted
+    db["campaigns"].create(
+        {"id": int, "version": str, "material": int, "started_by": str, "started_at": str},
+        pk="id",
+    )
+    db["campaigns"].create_index(["version"], unique=True)
+    db["acknowledgements"].create(
+        {"version": str, "person_id": str, "acknowledged_at": str, "source": str},
+        pk=("version", "person_id"),
+    )
+    db["clock_lease"].create({"name": str, "holder": str, "expires_at": str}, pk="name")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _create_question_log,
     _create_requests_audit_and_outbox,
     _create_cases,
+    _create_reminders_and_campaigns,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -38,6 +38,7 @@ STATUS_WORDS = {
     "denied": "not approved",
     "withdrawn": "withdrawn",
     "ended": "ended",
+    "expired": "ended on its end date",
 }
 
 
@@ -77,6 +78,9 @@ class AccessRequest:
     ended_by: str | None
     ended_at: str | None
     created_at: str
+    escalation_level: int = 0
+    escalated_at: str | None = None
+    removal_confirmed_at: str | None = None
 
     @property
     def reference(self) -> str:
@@ -234,7 +238,10 @@ def withdraw(database: Database, request_id: int, actor_id: str, source: str = "
 
 def end_permission(database: Database, directory: Directory, request_id: int, actor_id: str,
                    source: str = "") -> Outcome:
-    """Section 5.6: when the reason ends, the permission and the contact end. Either side may end it early."""
+    """Section 5.6: when the reason ends, the permission and the contact end. Either side may end it early.
+
+    The requester ending it confirms, in the same click, that the contact is removed; if the approver ends it,
+    the requester is asked to confirm that."""
     with database.transaction() as db:
         request = _get(db, request_id)
         if request is None:
@@ -245,8 +252,9 @@ def end_permission(database: Database, directory: Directory, request_id: int, ac
                            request)
         now = utc_now()
         changed = db.execute(
-            "UPDATE access_requests SET status = 'ended', ended_by = ?, ended_at = ?, updated_at = ? "
-            "WHERE id = ? AND status = 'approved'", [actor_id, now, now, request_id]).rowcount
+            "UPDATE access_requests SET status = 'ended', ended_by = ?, ended_at = ?, updated_at = ?, "
+            "removal_confirmed_at = CASE WHEN ? = requester_id THEN ? END "
+            "WHERE id = ? AND status = 'approved'", [actor_id, now, now, actor_id, now, request_id]).rowcount
         if not changed:
             return Outcome(False, f"{request.reference} is {STATUS_WORDS[request.status]}, so there is nothing "
                                   "to end.", request)
@@ -322,3 +330,24 @@ def permission_statement(request: AccessRequest, requester_name: str, approver_n
     if request.decided_at:
         lines.append(f"Approved on {local_moment(request.decided_at, timezone)}.")
     return "\n".join(lines)
+
+
+def confirm_removal(database: Database, request_id: int, actor_id: str, source: str = "") -> Outcome:
+    """Section 5.6: the requester confirms the online contact has been removed (friend status deleted, group ended)."""
+    with database.transaction() as db:
+        request = _get(db, request_id)
+        if request is None or actor_id != request.requester_id:
+            return Outcome(False, "Only the person the permission was given to can confirm this.")
+        changed = db.execute(
+            "UPDATE access_requests SET removal_confirmed_at = ?, updated_at = ? WHERE id = ? "
+            "AND status IN ('ended', 'expired') AND removal_confirmed_at IS NULL",
+            [utc_now(), utc_now(), request_id]).rowcount
+        if not changed:
+            already = request.removal_confirmed_at is not None
+            return Outcome(False, "You've already confirmed that, thank you." if already else
+                           f"{request.reference} is {STATUS_WORDS[request.status]}, so there is nothing to confirm.",
+                           request)
+        audit.record(db, subject=request.reference, actor_id=actor_id, action="contact removal confirmed",
+                     from_status=request.status, to_status=request.status, source=source)
+        return Outcome(True, "Thank you. That's recorded: the contact has been removed (section 5.6).",
+                       _get(db, request_id))

@@ -200,7 +200,8 @@ def handlers_of(database: Database, case_id: int) -> list[Handler]:
 
 
 def _handlers(db, case_id: int) -> list[Handler]:
-    rows = db["case_handlers"].rows_where("case_id = ?", [case_id], order_by="level, added_at")
+    # In the order they were added (rowid): added_at is to the second, so it cannot order a case's first handlers.
+    rows = db["case_handlers"].rows_where("case_id = ?", [case_id], order_by="level, rowid")
     return [Handler(r["person_id"], r["why"], r["level"]) for r in rows]
 
 

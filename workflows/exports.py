@@ -4,6 +4,7 @@ import csv
 from typing import TextIO
 
 from storage.database import Database
+from workflows import campaigns
 from workflows.access_requests import KINDS, STATUS_WORDS, AccessRequest, reference
 from workflows.cases import KINDS as CASE_KINDS
 from workflows.cases import STATUS_WORDS as CASE_STATUS
@@ -83,3 +84,23 @@ def write_cases(database: Database, directory: Directory, admin_id: str, out: Te
 
 def _yes(flag: bool) -> str:
     return "yes" if flag else "no"
+
+
+ACKNOWLEDGEMENT_COLUMNS = ["version", "person_id", "name", "academy", "acknowledged_at", "source"]
+
+
+def write_acknowledgements(database: Database, directory: Directory, out: TextIO) -> int:
+    """Who acknowledged which version of the protocol, and when; for the current campaign, who has not yet."""
+    with database.connect() as db:
+        rows = list(db["acknowledgements"].rows_where(order_by="version, acknowledged_at"))
+    writer = csv.DictWriter(out, fieldnames=ACKNOWLEDGEMENT_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        person = directory.get(row["person_id"])
+        writer.writerow({**row, "name": person.name if person else "", "academy": person.academy if person else ""})
+    campaign = campaigns.current(database)
+    pending = campaigns.not_yet_acknowledged(database, directory, campaign.version) if campaign else []
+    for person in pending:
+        writer.writerow({"version": campaign.version, "person_id": person.slack_id, "name": person.name,
+                         "academy": person.academy, "acknowledged_at": "", "source": "not yet acknowledged"})
+    return len(rows) + len(pending)

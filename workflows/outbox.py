@@ -42,7 +42,7 @@ class SendFailed(Exception):
         self.retry_after = retry_after
 
 
-Render = Callable[[Notification], Message | None]  # None: nothing to say any more
+Render = Callable[[Notification, dt.datetime], Message | None]  # as of that moment; None: nothing to say any more
 Send = Callable[[str, Message], tuple[str | None, str | None]]  # to whom, what -> (channel, ts)
 
 
@@ -78,7 +78,7 @@ def _deliver(database: Database, rows: list[dict], render: Render, send: Send, n
         notification = Notification(row["id"], row["recipient_id"], row["kind"], row["subject"], row["attempts"],
                                     row["late_notice_to"])
         try:
-            message = render(notification)
+            message = render(notification, now)
             channel, ts = send(notification.recipient_id, message) if message else (None, None)
         except SendFailed as failure:
             wait = dt.timedelta(seconds=failure.retry_after) if failure.retry_after is not None \

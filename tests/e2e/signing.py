@@ -11,7 +11,7 @@ import json
 import time
 from urllib.parse import urlencode
 
-from fake_slack import BOT_USER_ID, TEAM_ID
+from fake_slack import BOT_ID, BOT_USER_ID, TEAM_ID
 
 STAFF_USER = "U0STAFF"
 STAFF_DM = "D0STAFF"
@@ -116,5 +116,115 @@ def block_actions(button: dict, block_id: str, message: dict, response_url: str,
             "value": button.get("value", ""),
             "action_ts": message_ts(),
         }],
+    }
+    return urlencode({"payload": json.dumps(payload)})
+
+
+def app_home_opened(user: str = STAFF_USER, channel: str = STAFF_DM) -> dict:
+    """Someone opening the bot's Home tab."""
+    return {"type": "app_home_opened", "user": user, "channel": channel, "tab": "home", "event_ts": message_ts()}
+
+
+def home_block_actions(button: dict, block_id: str, view: dict, user: str = STAFF_USER) -> str:
+    """A click on `button` in a published App Home `view`: no channel, no message and no response URL."""
+    payload = {
+        "type": "block_actions",
+        "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM_ID},
+        "api_app_id": APP_ID,
+        "token": "legacy-verification-token",
+        "container": {"type": "view", "view_id": view.get("id", "VHOME")},
+        "trigger_id": f"{next(_serial)}.{TEAM_ID}.trigger",
+        "team": {"id": TEAM_ID, "domain": "test-trust"},
+        "enterprise": None,
+        "is_enterprise_install": False,
+        "view": {"id": "VHOME", "team_id": TEAM_ID, "state": {"values": {}}, **view, "type": "home"},
+        "actions": [{
+            "type": "button",
+            "action_id": button["action_id"],
+            "block_id": block_id,
+            "text": button["text"],
+            "value": button.get("value", ""),
+            "action_ts": message_ts(),
+        }],
+    }
+    return urlencode({"payload": json.dumps(payload)})
+
+
+_UNSET = object()
+
+
+def form_state(view: dict, answers: dict) -> dict:
+    """`view.state.values` as Slack sends it when someone fills in the modal `view`.
+
+    `answers` maps an input's block ID to what the person entered: text, an option's value (radio buttons),
+    a list of option values (checkboxes), an ISO date or a date (date picker), a user ID (user select).
+    Inputs not answered keep what the form started with, as in Slack. Answering an input the form does not
+    have, or choosing an option it does not offer, fails the test.
+    """
+    values = {}
+    for block in view.get("blocks", []):
+        if block.get("type") != "input":
+            continue
+        element, block_id = block["element"], block["block_id"]
+        answer = answers.get(block_id, _UNSET)
+        kind = element["type"]
+        state: dict = {"type": kind}
+        if kind == "plain_text_input":
+            state["value"] = element.get("initial_value") if answer is _UNSET else (answer or None)
+        elif kind == "radio_buttons":
+            chosen = (element.get("initial_option") or {}).get("value") if answer is _UNSET else answer
+            state["selected_option"] = _offered(element, chosen) if chosen else None
+        elif kind == "checkboxes":
+            chosen = [o["value"] for o in element.get("initial_options", [])] if answer is _UNSET else answer
+            state["selected_options"] = [_offered(element, value) for value in chosen]
+        elif kind == "datepicker":
+            state["selected_date"] = element.get("initial_date") if answer is _UNSET else (
+                str(answer) if answer else None)
+        elif kind == "users_select":
+            state["selected_user"] = element.get("initial_user") if answer is _UNSET else answer
+        else:
+            raise AssertionError(f"form_state does not know {kind} inputs yet")
+        values[block_id] = {element["action_id"]: state}
+    unknown = set(answers) - set(values)
+    assert not unknown, f"the form has no inputs {sorted(unknown)}; it has {sorted(values)}"
+    return values
+
+
+def _offered(element: dict, value: str) -> dict:
+    for option in element["options"]:
+        if option["value"] == value:
+            return option
+    raise AssertionError(f"the form does not offer {value!r}: {[o['value'] for o in element['options']]}")
+
+
+def view_submission(view: dict, values: dict, user: str = STAFF_USER) -> str:
+    """A modal submitted: `view` as the bot opened it (with the ID Slack gave it), `values` its filled-in state
+    (see form_state). A form with one JSON `payload` field, as Slack posts it."""
+    view_id = view.get("id", "V0MODAL")
+    payload = {
+        "type": "view_submission",
+        "team": {"id": TEAM_ID, "domain": "test-trust"},
+        "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM_ID},
+        "api_app_id": APP_ID,
+        "token": "legacy-verification-token",
+        "trigger_id": f"{next(_serial)}.{TEAM_ID}.trigger",
+        "view": {
+            **view,
+            "id": view_id,
+            "team_id": TEAM_ID,
+            "private_metadata": view.get("private_metadata", ""),
+            "callback_id": view.get("callback_id", ""),
+            "state": {"values": values},
+            "hash": f"{int(time.time())}.{next(_serial)}",
+            "previous_view_id": None,
+            "root_view_id": view_id,
+            "app_id": APP_ID,
+            "external_id": "",
+            "app_installed_team_id": TEAM_ID,
+            "bot_id": BOT_ID,
+        },
+        "response_urls": [],
+        "is_enterprise_install": False,
+        "enterprise": None,
     }
     return urlencode({"payload": json.dumps(payload)})
