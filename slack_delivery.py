@@ -125,14 +125,17 @@ class SlackDelivery:
 
     def refresh_case_messages(self, case: cases.Case) -> None:
         """Show every handler the case as it now stands, on the message they already have."""
-        with self.services.database.connect() as db:
-            sent = [row for row in outbox_table.find(db, subject=case.reference, kind="case.handle")
-                    if row["status"] == "sent" and row["ts"]]
-        for row in sent:
+        for row in self._sent(case.reference, "case.handle"):
             text, blocks = self.handler_message(case, row["recipient_id"])
             self._update(row, text, blocks, case.reference)
 
+    def _sent(self, subject: str, kind: str) -> list[dict]:
+        with self.services.database.connect() as db:
+            return outbox_table.sent(db, subject=subject, kind=kind)
+
     def _update(self, row: dict, text: str, blocks: list[dict], subject: str) -> None:
+        if not row["ts"]:
+            return
         try:
             self.client.chat_update(channel=row["channel"], ts=row["ts"], text=text, blocks=blocks)
         except SlackApiError as error:
@@ -145,10 +148,8 @@ class SlackDelivery:
         if kind == "request.decide":
             return self.approver_message(request, recipient)
         if kind == "request.receipt":
-            with self.services.database.connect() as db:
-                sent = [row for row in outbox_table.find(db, subject=request.reference, kind="request.decide")
-                        if row["status"] == "sent"]
-            return request_blocks.receipt(request, self.name(request.approver_id), delivered=bool(sent))
+            delivered = bool(self._sent(request.reference, "request.decide"))
+            return request_blocks.receipt(request, self.name(request.approver_id), delivered=delivered)
         if kind == "request.decide.arrived":
             return request_blocks.reached_approver(request, self.name(request.approver_id))
         if kind == "request.approved":
@@ -203,9 +204,6 @@ class SlackDelivery:
 
     def refresh_approver_message(self, request: access_requests.AccessRequest) -> None:
         """Show the decision (and take the buttons away) on every copy of the approver's message already sent."""
-        with self.services.database.connect() as db:
-            sent = [row for row in outbox_table.find(db, subject=request.reference, kind="request.decide")
-                    if row["status"] == "sent" and row["ts"]]
-        for row in sent:
+        for row in self._sent(request.reference, "request.decide"):
             text, blocks = self.approver_message(request, row["recipient_id"])
             self._update(row, text, blocks, request.reference)

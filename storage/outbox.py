@@ -51,3 +51,9 @@ def waiting(db: sqlite_utils.Database) -> list[dict]:
 
 def find(db: sqlite_utils.Database, *, subject: str, kind: str) -> list[dict]:
     return list(db["outbox"].rows_where("subject = ? AND kind = ?", [subject, kind], order_by="id"))
+
+
+def sent(db: sqlite_utils.Database, *, subject: str, kind: str) -> list[dict]:
+    """The messages of this kind about this subject that were delivered, with where they landed."""
+    return list(db["outbox"].rows_where("subject = ? AND kind = ? AND status = 'sent'", [subject, kind],
+                                        order_by="id"))

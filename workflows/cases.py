@@ -236,14 +236,22 @@ def close(database: Database, directory: Directory, case_id: int, actor_id: str,
                        notify="case.closed")
 
 
+def _case_for_handler(db, directory: Directory, case_id: int, actor_id: str) -> tuple[Case | None, Outcome | None]:
+    """The case, if this person may act on it; else why not."""
+    case = _get(db, case_id)
+    if case is None:
+        return None, Outcome(False, "I can't find that case.")
+    if not may_handle(directory, case, {h.person_id for h in _handlers(db, case_id)}, actor_id):
+        return None, Outcome(False, REFUSAL)
+    return case, None
+
+
 def _transition(database: Database, directory: Directory, case_id: int, actor_id: str, source: str, *, action: str,
                 allowed_from: tuple[str, ...], to: str, columns: dict, notify: str) -> Outcome:
     with database.transaction() as db:
-        case = _get(db, case_id)
-        if case is None:
-            return Outcome(False, "I can't find that case.")
-        if not may_handle(directory, case, {h.person_id for h in _handlers(db, case_id)}, actor_id):
-            return Outcome(False, REFUSAL)
+        case, refusal = _case_for_handler(db, directory, case_id, actor_id)
+        if refusal:
+            return refusal
         sets = ", ".join(f"{name} = ?" for name in columns)
         marks = ", ".join("?" for _ in allowed_from)
         changed = db.execute(
@@ -267,11 +275,9 @@ def add_note(database: Database, directory: Directory, case_id: int, actor_id: s
         return Outcome(False, "That note is too long.", errors={"note": f"Please keep it under {LIMITS['note']} "
                                                                         "characters."})
     with database.transaction() as db:
-        case = _get(db, case_id)
-        if case is None:
-            return Outcome(False, "I can't find that case.")
-        if not may_handle(directory, case, {h.person_id for h in _handlers(db, case_id)}, actor_id):
-            return Outcome(False, REFUSAL)
+        case, refusal = _case_for_handler(db, directory, case_id, actor_id)
+        if refusal:
+            return refusal
         db["case_notes"].insert({"case_id": case_id, "author_id": actor_id, "at": utc_now(), "note": note})
         audit.record(db, subject=case.reference, actor_id=actor_id, action="note added", from_status=case.status,
                      to_status=case.status, source=source)
