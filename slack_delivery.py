@@ -34,7 +34,8 @@ class SlackDelivery:
 
     def send(self, recipient_id: str, message: Message) -> tuple[str | None, str | None]:
         try:
-            response = self.client.chat_postMessage(channel=recipient_id, text=message.text, blocks=message.blocks)
+            response = self.client.chat_postMessage(channel=recipient_id, text=escape(message.text),
+                                                    blocks=message.blocks)
         except SlackApiError as error:
             retry_after = error.response.headers.get("Retry-After") or error.response.headers.get("retry-after")
             reason = error.response.get("error") or f"HTTP {error.response.status_code}"
@@ -88,7 +89,10 @@ class SlackDelivery:
             return self.handler_message(case, notification.recipient_id)
         if kind == "case.receipt":
             handlers = cases.handlers_of(self.services.database, case.id)
-            return case_blocks.receipt(case, [(self.name(h.person_id), h.why) for h in handlers])
+            reached = {row["recipient_id"] for row in self._sent(case.reference, "case.handle")}
+            return case_blocks.receipt(case, [(self.name(h.person_id), h.why) for h in handlers],
+                                       not_reached=[self.name(h.person_id) for h in handlers
+                                                    if h.person_id not in reached])
         if kind == "case.handle.arrived":
             return case_blocks.notice(f"Your report {case.reference} has now reached the people handling it.")
         if kind == "case.acknowledged":
@@ -137,7 +141,7 @@ class SlackDelivery:
         if not row["ts"]:
             return
         try:
-            self.client.chat_update(channel=row["channel"], ts=row["ts"], text=text, blocks=blocks)
+            self.client.chat_update(channel=row["channel"], ts=row["ts"], text=escape(text), blocks=blocks)
         except SlackApiError as error:
             log.warning("could not update a message about %s: %s", subject, error.response.get("error"))
 

@@ -113,10 +113,11 @@ def approver_message(request: AccessRequest, requester_name: str, decided_by_nam
         blocks.append(context("Your approval is the written permission section 5.3 asks for. "
                               "Only you, or an admin, can decide."))
     else:
-        outcome = STATUS_WORDS[request.status].capitalize()
+        # An ended permission was approved by the decider; who ended it, and when, the ended notice says.
+        outcome = "Approved" if request.status == "ended" else STATUS_WORDS[request.status].capitalize()
         who = f" by {escape(decided_by_name)}" if decided_by_name else ""
         when = f" on {decided_when}" if decided_when else ""
-        line = f"*{outcome}*{who}{when}."
+        line = f"*{outcome}*{who}{when}." + (" This permission has since *ended*." if request.status == "ended" else "")
         if request.status == "denied" and request.decision_note:
             line += f"\nReason: {escape(request.decision_note)}"
         blocks.append(section(line))
@@ -172,7 +173,7 @@ def simple_notice(text: str) -> tuple[str, list[dict]]:
 
 
 def status_line(request: AccessRequest) -> str:
-    return (f"*{request.reference}* · {escape(request.platform)} · {escape(request.audience)[:80]} · "
+    return (f"*{request.reference}* · {escape(request.platform)} · {escape(request.audience[:80])} · "
             f"until {long_date(request.ends_on)} · _{STATUS_WORDS[request.status]}_")
 
 

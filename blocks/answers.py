@@ -22,8 +22,8 @@ EXAMPLE_QUESTIONS = (
 
 
 def answer_text(answer: Answer) -> str:
-    """The plain-text line Slack shows in notifications and screen readers read first."""
-    return answer.headline
+    """The line Slack shows in notifications and screen readers read first."""
+    return escape(answer.headline)
 
 
 def answer_blocks(answer: Answer, question_id: int | None = None, feedback_given: bool = False) -> list[dict]:

@@ -121,18 +121,24 @@ def handler_message(case: Case, reporter_name: str, about_name: str | None, why:
     return text, blocks
 
 
-def receipt(case: Case, handlers: list[tuple[str, str]]) -> tuple[str, list[dict]]:
-    """handlers: (name, why) of everyone it went to."""
+def receipt(case: Case, handlers: list[tuple[str, str]], not_reached: list[str] | None = None
+            ) -> tuple[str, list[dict]]:
+    """handlers: (name, why) of everyone it went to; not_reached: the names of those Slack has not yet taken it to."""
     if handlers:
-        went_to = "; ".join(f"{escape(name)} ({escape(WHY.get(why, why))})" for name, why in handlers)
-        text = f"Thank you. Your report {case.reference} is saved and has gone privately to: {went_to}."
+        went_to = "; ".join(f"{name} ({WHY.get(why, why)})" for name, why in handlers)
+        going = "is going" if not_reached else "has gone"
+        text = f"Thank you. Your report {case.reference} is saved and {going} privately to: {went_to}."
         next_steps = ("They should pick it up straight away, and I'll tell you when they do. If nobody does within "
                       "a few hours, I'll pass it to the next person up.")
     else:
         text = (f"Your report {case.reference} is saved, but I couldn't find anyone in the staff directory to send "
                 "it to. I've kept it open. Please tell your Head Teacher / Manager directly now.")
         next_steps = "Please also let your IT lead know that the staff directory needs fixing."
-    blocks = [section(text), section(next_steps)]
+    blocks = [section(escape(text)), section(next_steps)]
+    if not_reached:
+        blocks.insert(1, section(escape(f"It hasn't reached {'; '.join(not_reached)} yet: Slack didn't take it. I'll "
+                                        "keep trying and tell you as soon as it has. If it can't wait, tell them "
+                                        "directly now.")))
     if case.kind == "harassment":
         blocks.append(context(EVIDENCE_GUIDANCE))
     if case.safeguarding:
@@ -141,7 +147,10 @@ def receipt(case: Case, handlers: list[tuple[str, str]]) -> tuple[str, list[dict
 
 
 def notice(text: str) -> tuple[str, list[dict]]:
-    return text, [section(escape(text))]
+    # The message's text (its notification) is read as mrkdwn too: escaped like the block, or an outcome
+    # holding "<!channel>" would ping.
+    escaped = escape(text)
+    return escaped, [section(escaped)]
 
 
 def home_sections(mine: list[Case], handling: list[Case], names: dict[str, str]) -> list[dict]:

@@ -10,6 +10,7 @@ from blocks import cases as case_blocks
 from blocks import ids
 from blocks import reminders as reminder_blocks
 from blocks.answers import FEEDBACK_THANKS, answer_blocks, answer_text
+from blocks.text import escape
 from handlers.replies import from_home, publish_home, tell
 from services import Services
 from slack_delivery import SlackDelivery
@@ -91,7 +92,7 @@ def register(app: App, services: Services, delivery: SlackDelivery) -> None:
         when = campaigns.acknowledged(services.database, version)[body["user"]["id"]]
         text, blocks = reminder_blocks.acknowledge_request(
             services.guide.protocol, version, acknowledged_on=local_moment(when, services.settings.timezone))
-        respond(replace_original=True, text=text, blocks=blocks)
+        respond(replace_original=True, text=escape(text), blocks=blocks)
 
     @app.action(ids.RENEW_REQUEST)
     def renew_request(ack: Ack, body: dict, action: dict, client: WebClient, respond: Respond):
@@ -161,7 +162,7 @@ def register(app: App, services: Services, delivery: SlackDelivery) -> None:
     def show_permission(ack: Ack, body: dict, action: dict, client: WebClient, respond: Respond):
         ack()
         text, blocks = permission_for(services, delivery, int(action["value"]), body["user"]["id"])
-        client.chat_postMessage(channel=body["user"]["id"], text=text, blocks=blocks)
+        client.chat_postMessage(channel=body["user"]["id"], text=escape(text), blocks=blocks)
 
 
 def permission_for(services: Services, delivery: SlackDelivery, request_id: int, user_id: str):

@@ -6,7 +6,7 @@ from slack_sdk import WebClient
 from blocks import access_requests as request_blocks
 from blocks import cases as case_blocks
 from blocks.answers import answer_blocks, answer_text, help_blocks, help_text
-from blocks.text import unescape
+from blocks.text import escape, unescape
 from handlers.actions import permission_for
 from services import Services
 from slack_delivery import SlackDelivery
@@ -32,7 +32,7 @@ def register(app: App, services: Services, delivery: SlackDelivery) -> None:
         words = text.split()
         if len(words) == 2 and words[0].lower() == "show" and parse_reference(words[1]):
             show, blocks = permission_for(services, delivery, parse_reference(words[1]), user_id)
-            ack(response_type="ephemeral", text=show, blocks=blocks)
+            ack(response_type="ephemeral", text=escape(show), blocks=blocks)
             return
         if services.directory.current().get(user_id) is None:
             ack(response_type="ephemeral", text=NOT_IN_DIRECTORY)

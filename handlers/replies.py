@@ -4,6 +4,7 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 
 from blocks.home import ReadingStatus, home_view
+from blocks.text import escape
 from services import Services
 from workflows import access_requests, campaigns, cases
 from workflows.timekeeping import local_moment
@@ -12,9 +13,9 @@ from workflows.timekeeping import local_moment
 def tell(body: dict, client: WebClient, respond: Respond, text: str) -> None:
     """A private reply to whoever acted: in place where Slack allows it, else in their DM with the bot."""
     if body.get("response_url"):
-        respond(text=text, response_type="ephemeral", replace_original=False)
+        respond(text=escape(text), response_type="ephemeral", replace_original=False)
     else:
-        client.chat_postMessage(channel=body["user"]["id"], text=text)
+        client.chat_postMessage(channel=body["user"]["id"], text=escape(text))
 
 
 def publish_home(services: Services, client: WebClient, user_id: str) -> None:
