@@ -36,5 +36,6 @@ class Services:
 
 def build_services(settings: Settings) -> Services:
     guide = PolicyGuide(load_protocol(settings.protocol_file))
-    return Services(settings=settings, guide=guide, database=Database(settings.database_path),
-                    directory=DirectoryFile(settings.staff_directory))
+    directory = DirectoryFile(settings.staff_directory)
+    directory.current()  # read now, so a problem in the file is in the log from the start
+    return Services(settings=settings, guide=guide, database=Database(settings.database_path), directory=directory)
