@@ -123,6 +123,7 @@ def run_directory_check(path: str) -> int:
 def run_clock(services, args) -> int:
     from clock import Clock
     from slack_app import build_app
+    from storage import clock_lease
     from workflows.timekeeping import parse_instant
 
     _, delivery = build_app(services)
@@ -131,7 +132,12 @@ def run_clock(services, args) -> int:
         log.info("clock: running; reminders are sent from this process")
         clock.run_forever()
         return 0
-    done = clock.run_due(parse_instant(args.now, services.settings.timezone))
+    try:
+        done = clock.run_due(parse_instant(args.now, services.settings.timezone))
+    finally:
+        # Give the clock back as this process exits: else the next run-due, or the clock process, finds it held
+        # by a process that has gone and does nothing until the lease runs out.
+        clock_lease.release(services.database, clock.holder)
     if done is None:
         print("Another process is running the clock; nothing was done.")
         return 1

@@ -3,6 +3,7 @@
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import load_dotenv
 
@@ -63,7 +64,7 @@ def load_settings(env_file: str | os.PathLike | None = None) -> Settings:
         database_path=Path(env.get("DATABASE_PATH") or "data/bot.db"),
         staff_directory=Path(env.get("STAFF_DIRECTORY") or "data/staff.csv"),
         protocol_file=Path(env.get("PROTOCOL_FILE") or DEFAULT_PROTOCOL_FILE),
-        timezone=env.get("TRUST_TIMEZONE") or "Europe/London",
+        timezone=_timezone(env.get("TRUST_TIMEZONE")),
         case_acknowledge_hours=_hours(env.get("CASE_ACKNOWLEDGE_HOURS"), 4.0, "CASE_ACKNOWLEDGE_HOURS"),
         reminders=_reminder_settings(env),
     )
@@ -101,6 +102,25 @@ def _days(value: str | None, default: tuple[int, ...], name: str) -> tuple[int, 
     return days
 
 
+def _whole_days(value: str | None, default: int, name: str) -> int:
+    # "0.5" must not become 0 days: reminders every 0 days would stop the clock.
+    if not value:
+        return default
+    if not value.strip().isdigit() or int(value) < 1:
+        raise SystemExit(f"{name} must be a whole number of days, 1 or more, not {value!r}.")
+    return int(value)
+
+
+def _timezone(value: str | None) -> str:
+    if not value:
+        return "Europe/London"
+    try:
+        ZoneInfo(value)
+    except (ValueError, OSError, ZoneInfoNotFoundError):
+        raise SystemExit(f"TRUST_TIMEZONE must be a time zone such as Europe/London, not {value!r}.") from None
+    return value
+
+
 def _reminder_settings(env) -> ReminderSettings:
     default = ReminderSettings()
     quiet = env.get("QUIET_HOURS") or ""
@@ -117,10 +137,10 @@ def _reminder_settings(env) -> ReminderSettings:
         case_nudge_hours=_hours(env.get("CASE_NUDGE_HOURS"), default.case_nudge_hours, "CASE_NUDGE_HOURS"),
         expiry_reminder_days=_days(env.get("EXPIRY_REMINDER_DAYS"), default.expiry_reminder_days,
                                    "EXPIRY_REMINDER_DAYS"),
-        removal_confirm_days=int(_hours(env.get("REMOVAL_CONFIRM_DAYS"), default.removal_confirm_days,
-                                        "REMOVAL_CONFIRM_DAYS")),
-        acknowledge_reminder_days=int(_hours(env.get("ACKNOWLEDGE_REMINDER_DAYS"), default.acknowledge_reminder_days,
-                                             "ACKNOWLEDGE_REMINDER_DAYS")),
+        removal_confirm_days=_whole_days(env.get("REMOVAL_CONFIRM_DAYS"), default.removal_confirm_days,
+                                         "REMOVAL_CONFIRM_DAYS"),
+        acknowledge_reminder_days=_whole_days(env.get("ACKNOWLEDGE_REMINDER_DAYS"), default.acknowledge_reminder_days,
+                                              "ACKNOWLEDGE_REMINDER_DAYS"),
         quiet_hours=quiet_hours,
         quiet_weekends=(env.get("QUIET_WEEKENDS") or "yes").lower() not in ("no", "false", "0"),
     )

@@ -4,7 +4,7 @@ import datetime as dt
 
 from blocks import ids
 from blocks.forms import field, option, radios, text_input
-from blocks.text import context, escape, section
+from blocks.text import SECTION_TEXT_LIMIT, context, escape, section
 from workflows.access_requests import CONSENT, KINDS, LIMITS, PUPILS, STATUS_WORDS, AccessRequest
 from workflows.timekeeping import long_date
 
@@ -151,13 +151,30 @@ def reached_approver(request: AccessRequest, approver_name: str) -> tuple[str, l
 def permission_message(request: AccessRequest, statement: str) -> tuple[str, list[dict]]:
     """The requester's copy of the written permission, with the way to end it early."""
     text = f"Approved: {request.reference} is your written permission."
-    blocks = [section(f"*{escape(text)}*"), section("```" + escape(statement) + "```")]
+    blocks = [section(f"*{escape(text)}*")]
+    blocks += [section("```" + chunk + "```") for chunk in _chunks(statement, SECTION_TEXT_LIMIT - 6)]
     if request.status == "approved":
         blocks.append({"type": "actions", "elements": [
             _button("End this permission now", ids.END_PERMISSION, request)]})
         blocks.append(context("Keep this message: it is your written record. `/request-access show "
                               f"{request.reference}` shows it again."))
     return text, blocks
+
+
+def _chunks(text: str, limit: int) -> list[str]:
+    """The text escaped, in whole lines packed into pieces Slack will show in full (one block holds 3,000
+    characters; a long statement would otherwise be cut off). Lines are split only if one alone is too long."""
+    lines = []
+    for line in text.splitlines():
+        step = len(line) if len(escape(line)) <= limit else limit // 5  # escaping grows a character at most 5 times
+        lines += [escape(line[i:i + step]) for i in range(0, len(line), step)] if line else [""]
+    pieces, current = [], None
+    for line in lines:
+        if current is not None and len(current) + 1 + len(line) > limit:
+            pieces.append(current)
+            current = None
+        current = line if current is None else f"{current}\n{line}"
+    return pieces + ([current] if current is not None else [])
 
 
 def denied_message(request: AccessRequest, decided_by_name: str) -> tuple[str, list[dict]]:

@@ -18,6 +18,14 @@ PERMISSION_COLUMNS = [
 ]
 
 
+class _SafeWriter(csv.DictWriter):
+    """Text is exported as typed, except that a cell a spreadsheet would run as a formula is marked as text."""
+
+    def writerow(self, row):
+        return super().writerow({k: "'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r")
+                                 else v for k, v in row.items()})
+
+
 def _name(directory: Directory, slack_id: str | None) -> str:
     person = directory.get(slack_id)
     return person.name if person else ""
@@ -27,7 +35,7 @@ def write_permissions(database: Database, directory: Directory, out: TextIO) -> 
     """Every request and what became of it, oldest first; returns how many rows were written."""
     with database.connect() as db:
         rows = [AccessRequest.from_row(r) for r in db["access_requests"].rows_where(order_by="id")]
-    writer = csv.DictWriter(out, fieldnames=PERMISSION_COLUMNS, lineterminator="\n")
+    writer = _SafeWriter(out, fieldnames=PERMISSION_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for r in rows:
         writer.writerow({
@@ -59,7 +67,7 @@ def write_cases(database: Database, directory: Directory, admin_id: str, out: Te
         raise PermissionError(f"{admin_id} is not an admin in the staff directory")
     with database.connect() as db:
         rows = [Case.from_row(r) for r in db["cases"].rows_where("about_id IS NOT ?", [admin_id], order_by="id")]
-    writer = csv.DictWriter(out, fieldnames=CASE_COLUMNS + (CASE_TEXT_COLUMNS if with_text else []),
+    writer = _SafeWriter(out, fieldnames=CASE_COLUMNS + (CASE_TEXT_COLUMNS if with_text else []),
                             lineterminator="\n")
     writer.writeheader()
     for case in rows:
@@ -93,7 +101,7 @@ def write_acknowledgements(database: Database, directory: Directory, out: TextIO
     """Who acknowledged which version of the protocol, and when; for the current campaign, who has not yet."""
     with database.connect() as db:
         rows = list(db["acknowledgements"].rows_where(order_by="version, acknowledged_at"))
-    writer = csv.DictWriter(out, fieldnames=ACKNOWLEDGEMENT_COLUMNS, lineterminator="\n")
+    writer = _SafeWriter(out, fieldnames=ACKNOWLEDGEMENT_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in rows:
         person = directory.get(row["person_id"])

@@ -53,10 +53,12 @@ class Planner:
         return moment.astimezone(dt.UTC).isoformat(timespec="seconds")
 
     def _queue(self, *, recipient_id: str, kind: str, subject: str, key: str, due: dt.datetime,
-               urgent: bool = False) -> bool:
+               urgent: bool = False, now: dt.datetime | None = None) -> bool:
+        # A point that fell due while the bot was down goes out late, from `now`: still not in quiet hours.
+        moment = max(due, now) if now else due
         with self.database.connect() as db:
             return outbox.enqueue(db, recipient_id=recipient_id, kind=kind, subject=subject, dedupe_key=key,
-                                  not_before=self._not_before(due, urgent))
+                                  not_before=self._not_before(moment, urgent))
 
     def _at(self, day: dt.date) -> dt.datetime:
         return at_local(day, self.settings.reminder_hour, self.timezone)
@@ -83,7 +85,7 @@ class Planner:
         version = f"{self.protocol.reviewed_on.isoformat()}:{self.protocol.next_review_due.isoformat()}"
         queued = [owner.name for owner in self.directory.with_role("policy_owner")
                   if self._queue(recipient_id=owner.slack_id, kind="policy.review", subject=POLICY, due=point,
-                                 key=f"review:{version}:{point.date().isoformat()}:{owner.slack_id}")]
+                                 now=now, key=f"review:{version}:{point.date().isoformat()}:{owner.slack_id}")]
         return [f"policy review reminder ({point.date().isoformat()}) for {', '.join(queued)}"] if queued else []
 
     # -- reports nobody has picked up ----------------------------------------------------------------------------
@@ -127,7 +129,9 @@ class Planner:
     def _escalate(self, request: access_requests.AccessRequest, now: dt.datetime) -> bool:
         requester = self.directory.get(request.requester_id)
         current = self.directory.get(request.approver_id)
-        skip = {request.requester_id, request.approver_id}
+        with self.database.connect() as db:  # everyone it has been with: it goes up, never back down to them
+            asked = {row["recipient_id"] for row in outbox.find(db, subject=request.reference, kind="request.decide")}
+        skip = {request.requester_id, request.approver_id} | asked
         candidates = (self.directory.chain_above(current) if current else []) + self.directory.with_role("hr") + \
             self.directory.with_role("admin")
         new = next((p for p in candidates if p.slack_id not in skip), None)
@@ -163,14 +167,14 @@ class Planner:
             if request.status == "approved":
                 lapses_at = at_local(request.ends_on + dt.timedelta(days=1), 0, self.timezone)
                 if now >= lapses_at:
-                    if self._lapse(request):
+                    if self._lapse(request, now):
                         done.append(f"{request.reference} reached its end date")
                     continue
                 points = [self._at(request.ends_on - dt.timedelta(days=d)) for d in self.settings.expiry_reminder_days]
                 point = self._latest(points, now)
                 days_left = (request.ends_on - point.date()).days if point else None
                 if point and self._queue(recipient_id=request.requester_id, kind="request.expiring",
-                                         subject=request.reference, due=point,
+                                         subject=request.reference, due=point, now=now,
                                          key=f"{request.reference}:expiring:{days_left}"):
                     done.append(f"reminded {request.reference} ends in {days_left} day(s)")
             elif request.removal_confirmed_at is None:
@@ -183,7 +187,7 @@ class Planner:
                     done.append(f"told the approver {request.reference} has no confirmed removal")
         return done
 
-    def _lapse(self, request: access_requests.AccessRequest) -> bool:
+    def _lapse(self, request: access_requests.AccessRequest, now: dt.datetime) -> bool:
         with self.database.transaction() as db:
             changed = db.execute(
                 "UPDATE access_requests SET status = 'expired', updated_at = ? WHERE id = ? AND status = 'approved'",
@@ -191,8 +195,9 @@ class Planner:
             if changed:
                 audit.record(db, subject=request.reference, actor_id="clock", action="expired",
                              from_status="approved", to_status="expired", source="clock")
+                # It lapses at midnight: the requester is asked in the morning, not at night.
                 outbox.enqueue(db, recipient_id=request.requester_id, kind="request.lapsed",
-                               subject=request.reference)
+                               subject=request.reference, not_before=self._not_before(now))
         return bool(changed)
 
     # -- read and acknowledge ------------------------------------------------------------------------------------
@@ -209,7 +214,7 @@ class Planner:
         due = started + rounds * every
         reminded = [p for p in campaigns.not_yet_acknowledged(self.database, self.directory, campaign.version)
                     if self._queue(recipient_id=p.slack_id, kind="policy.acknowledge.reminder",
-                                   subject=campaigns.subject(campaign.version), due=due,
+                                   subject=campaigns.subject(campaign.version), due=due, now=now,
                                    key=f"{campaigns.subject(campaign.version)}:acknowledge:{p.slack_id}:{rounds}")]
         return [f"reminded {len(reminded)} people to acknowledge the protocol"] if reminded else []
 

@@ -385,7 +385,7 @@ def test_when_the_heads_dm_fails_the_teacher_is_told_the_truth_then_told_when_it
     assert "has been sent" not in receipt.params["text"]
     [failed] = bot.fake.calls("chat.postMessage")[:1]
     assert (failed.params["channel"], failed.status) == (HEAD, status)
-    bot.finish_listeners()
+    bot.fake.wait_for("views.publish")  # the submission's listener has finished delivering
     [waiting] = bot.rows("SELECT * FROM outbox WHERE kind = 'request.decide'")
     assert (waiting["status"], waiting["attempts"]) == ("pending", 1)
     assert request(bot)["status"] == "pending"  # stored before anyone was told anything
@@ -538,7 +538,9 @@ def test_ending_a_permission_early_tells_both_sides(bot):
         assert "section 5.6" in notice.params["text"]
     [_, update] = bot.fake.wait_for("chat.update", count=2)
     assert update.params["ts"] == head["ts"] and buttons(update.params["blocks"]) == []
-    assert "Ended" in words(update)
+    # Still the record of who approved it and when; not "ended by" the approver at the moment they approved.
+    assert "*Approved* by Hilda Head on " in words(update)
+    assert "This permission has since *ended*." in words(update)
     row = request(bot)
     assert (row["status"], row["ended_by"]) == ("ended", TEACHER)
     assert audit(bot)[-1] == ("ended", TEACHER)

@@ -15,6 +15,7 @@ import threading
 
 import pytest
 
+from blocks import access_requests as request_blocks
 from workflows import access_requests
 from workflows.access_requests import LIMITS, NOT_IN_DIRECTORY, RequestForm, decide, end_permission, submit, withdraw
 from workflows.directory import read_directory
@@ -513,6 +514,15 @@ def test_a_connection_permission_is_worded_for_a_connection(database, directory)
     statement = access_requests.permission_statement(request, "Tom Teacher", "Hilda Head", "Europe/London")
 
     assert "permission to accept or keep this online connection with a pupil or a pupil's family" in statement
+
+
+def test_a_long_audience_is_cut_before_it_is_escaped_so_no_entity_is_broken(database, directory):
+    request = submitted(database, directory, audience="x" * 78 + "& their families")
+
+    line = request_blocks.status_line(request)
+
+    assert "x" * 78 + "&amp;" in line
+    assert "&am " not in line and "&am·" not in line
 
 
 # --- lists and history ---------------------------------------------------------------------------------------------

@@ -201,7 +201,8 @@ def test_without_a_manager_a_report_goes_to_hr(tmp_path):
 
 
 def test_a_manager_missing_from_the_directory_counts_as_no_manager(tmp_path):
-    directory = directory_from(tmp_path, TRUST.replace(f"Oakfield,{HEAD}\n{COLLEAGUE}", f"Oakfield,U0GONE\n{COLLEAGUE}"))
+    gone = TRUST.replace(f"Oakfield,{HEAD}\n{COLLEAGUE}", f"Oakfield,U0GONE\n{COLLEAGUE}")
+    directory = directory_from(tmp_path, gone)
     assert directory.get(TA).manager_id == "U0GONE"
 
     assert routed(directory, TA) == {HR: "hr"}
