@@ -1,0 +1,41 @@
+"""Written records stay whole and safe: long permissions are not cut off, exports do not run as formulas."""
+
+import csv
+import datetime as dt
+import io
+
+from blocks.access_requests import permission_message
+from blocks.text import SECTION_TEXT_LIMIT
+from workflows.access_requests import AccessRequest
+from workflows.exports import _SafeWriter
+
+
+def request(**changes) -> AccessRequest:
+    values = dict(id=7, kind="work_use", requester_id="U1", approver_id="U2", purpose="PE", platform="Instagram",
+                  account="@pe", audience="Y11", pupils="over_16", consent="not_needed", trust_devices_only=True,
+                  starts_on=dt.date(2026, 11, 26), ends_on=dt.date(2027, 1, 31), status="approved", decided_by="U2",
+                  decided_at="2026-11-26T10:00:00+00:00", decision_note=None, ended_by=None, ended_at=None,
+                  created_at="2026-11-26T09:00:00+00:00")
+    return AccessRequest(**(values | changes))
+
+
+def test_a_long_permission_is_shown_in_full_across_blocks():
+    statement = "\n".join([f"Purpose: {'&<>' * 330}", *[f"- condition {n} " + "x" * 200 for n in range(20)],
+                           "From 26 November 2026 until 31 January 2027."])
+    _, blocks = permission_message(request(), statement)
+    texts = [b["text"]["text"] for b in blocks if b["type"] == "section"]
+    assert all(len(t) <= SECTION_TEXT_LIMIT for t in texts)
+    shown = "".join(texts)
+    assert "until 31 January 2027" in shown  # the end of the statement is not lost
+    assert "&amp;&lt;&gt;" in shown and "&<>" not in shown.replace("&amp;", "").replace("&lt;", "").replace("&gt;", "")
+
+
+def test_exported_text_that_looks_like_a_formula_is_marked_as_text():
+    out = io.StringIO()
+    writer = _SafeWriter(out, fieldnames=["purpose", "platform"], lineterminator="\n")
+    writer.writeheader()
+    writer.writerow({"purpose": "=HYPERLINK(\"http://evil\")", "platform": "Instagram"})
+    writer.writerow({"purpose": "-1+2", "platform": "@school"})
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert [r["purpose"] for r in rows] == ["'=HYPERLINK(\"http://evil\")", "'-1+2"]
+    assert [r["platform"] for r in rows] == ["Instagram", "'@school"]
