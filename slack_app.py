@@ -3,7 +3,7 @@
 import logging
 
 from slack_bolt import App
-from slack_sdk import WebClient
+from slack_sdk import WebClient, WebhookClient
 from slack_sdk.http_retry import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
 
@@ -12,7 +12,8 @@ from services import Services
 from slack_delivery import SlackDelivery
 
 log = logging.getLogger(__name__)
-SORRY = ("Sorry, something went wrong on my side and I couldn't answer that. Please try again in a minute. "
+SORRY = ("Sorry, something went wrong on my side and I couldn't do that. Please try again in a minute. "
+         "If it's urgent, such as a report of abuse, tell your Head Teacher / Manager directly now. "
          "If it keeps happening, let your IT lead know.")
 
 
@@ -47,12 +48,15 @@ def build_app(services: Services) -> tuple[App, SlackDelivery]:
         kind = body.get("type") or body.get("command") or "request"
         log.error("a listener failed on a %s: %s", kind, type(error).__name__, exc_info=error)
         event = body.get("event") or {}
-        if event.get("channel") and event.get("user") and not event.get("bot_id"):
-            try:
+        try:
+            if event.get("channel") and event.get("user") and not event.get("bot_id"):
                 client.chat_postEphemeral(channel=event["channel"], user=event["user"], text=SORRY,
                                           thread_ts=event.get("thread_ts"))
-            except Exception:
-                log.exception("could not tell the person that their question failed")
+            elif body.get("response_url"):  # a command or a button: its reply may already be gone
+                WebhookClient(body["response_url"]).send(text=SORRY, response_type="ephemeral",
+                                                         replace_original=False)
+        except Exception:
+            log.exception("could not tell the person that something failed")
 
     delivery = SlackDelivery(services, app.client)
     register_listeners(app, services, delivery)

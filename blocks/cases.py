@@ -147,10 +147,7 @@ def receipt(case: Case, handlers: list[tuple[str, str]], not_reached: list[str] 
 
 
 def notice(text: str) -> tuple[str, list[dict]]:
-    # The message's text (its notification) is read as mrkdwn too: escaped like the block, or an outcome
-    # holding "<!channel>" would ping.
-    escaped = escape(text)
-    return escaped, [section(escaped)]
+    return text, [section(escape(text))]  # the text is escaped on its way out, with every message's
 
 
 def home_sections(mine: list[Case], handling: list[Case], names: dict[str, str]) -> list[dict]:

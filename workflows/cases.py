@@ -117,6 +117,8 @@ def parse_reference(text: str) -> int | None:
 
 def validate(form: ReportForm) -> dict[str, str]:
     errors: dict[str, str] = {}
+    if form.kind not in KINDS:
+        raise ValueError(f"unknown kind of report: {form.kind!r}")
     required = ["what_happened", "platform"] + (["action_taken"] if form.kind == "contact" else [])
     for name in required:
         if not getattr(form, name).strip():
@@ -278,6 +280,9 @@ def add_note(database: Database, directory: Directory, case_id: int, actor_id: s
         case, refusal = _case_for_handler(db, directory, case_id, actor_id)
         if refusal:
             return refusal
+        if case.status == "closed":
+            return Outcome(False, f"{case.reference} is already closed, so the note was not added.", case,
+                           errors={"note": f"{case.reference} is already closed."})
         db["case_notes"].insert({"case_id": case_id, "author_id": actor_id, "at": utc_now(), "note": note})
         audit.record(db, subject=case.reference, actor_id=actor_id, action="note added", from_status=case.status,
                      to_status=case.status, source=source)
@@ -307,6 +312,8 @@ def escalate_unacknowledged(database: Database, directory: Directory, now: dt.da
         with database.transaction() as db:
             handlers = _handlers(db, case.id)
             new = _next_up(directory, case, handlers)
+            if not new:
+                continue  # nobody further up: the case stays with those who have it, and is nudged again
             changed = db.execute(
                 "UPDATE cases SET escalation_level = escalation_level + 1, escalated_at = ?, updated_at = ? "
                 "WHERE id = ? AND status = 'open' AND escalation_level = ?",
@@ -318,11 +325,9 @@ def escalate_unacknowledged(database: Database, directory: Directory, now: dt.da
                 _add_handler(db, case.id, Handler(handler.person_id, handler.why, level))
                 outbox.enqueue(db, recipient_id=handler.person_id, kind="case.handle", subject=case.reference)
             audit.record(db, subject=case.reference, actor_id="clock", action=f"escalated to level {level}",
-                         from_status="open", to_status="open", source="clock",
-                         detail=f"{len(new)} more people told" if new else "nobody further up to tell")
-            if new:
-                outbox.enqueue(db, recipient_id=case.reporter_id, kind="case.escalated", subject=case.reference,
-                               dedupe_key=f"{case.reference}:case.escalated:{level}")
+                         from_status="open", to_status="open", source="clock", detail=f"{len(new)} more people told")
+            outbox.enqueue(db, recipient_id=case.reporter_id, kind="case.escalated", subject=case.reference,
+                           dedupe_key=f"{case.reference}:case.escalated:{level}")
             escalated.append(case.reference)
     return escalated
 

@@ -52,11 +52,11 @@ def write_permissions(database: Database, directory: Directory, out: TextIO) -> 
 
 
 CASE_COLUMNS = [
-    "reference", "kind", "status", "reporter_id", "reporter_name", "source", "platform", "ongoing", "pupil_involved",
+    "reference", "kind", "status", "reporter_id", "reporter_name", "source", "ongoing", "pupil_involved",
     "child_at_risk", "handlers", "escalation_level", "created_at", "acknowledged_by", "acknowledged_at", "closed_by",
     "closed_at",
 ]
-CASE_TEXT_COLUMNS = ["about_id", "what_happened", "happened_when", "evidence", "action_taken", "outcome"]
+CASE_TEXT_COLUMNS = ["about_id", "platform", "what_happened", "happened_when", "evidence", "action_taken", "outcome"]
 
 
 def write_cases(database: Database, directory: Directory, admin_id: str, out: TextIO, with_text: bool = False) -> int:
@@ -74,7 +74,7 @@ def write_cases(database: Database, directory: Directory, admin_id: str, out: Te
         row = {
             "reference": case.reference, "kind": CASE_KINDS[case.kind], "status": CASE_STATUS[case.status],
             "reporter_id": case.reporter_id, "reporter_name": _name(directory, case.reporter_id),
-            "source": case.source, "platform": case.platform, "ongoing": _yes(case.ongoing),
+            "source": case.source, "ongoing": _yes(case.ongoing),
             "pupil_involved": _yes(case.pupil_involved), "child_at_risk": _yes(case.child_at_risk),
             "handlers": "; ".join(_name(directory, h.person_id) or h.person_id
                                   for h in handlers_of(database, case.id)),
@@ -83,7 +83,7 @@ def write_cases(database: Database, directory: Directory, admin_id: str, out: Te
             "closed_by": case.closed_by or "", "closed_at": case.closed_at or "",
         }
         if with_text:
-            row |= {"about_id": case.about_id or "", "what_happened": case.what_happened,
+            row |= {"about_id": case.about_id or "", "platform": case.platform, "what_happened": case.what_happened,
                     "happened_when": case.happened_when, "evidence": case.evidence,
                     "action_taken": case.action_taken, "outcome": case.outcome or ""}
         writer.writerow(row)

@@ -193,6 +193,17 @@ def test_the_command_opens_the_report_form_prefilled_and_says_nothing_in_the_cha
     assert bot.rows("SELECT * FROM cases") == []  # nothing is stored until it is sent
 
 
+def test_when_the_form_cannot_open_the_reporter_is_told_to_go_to_their_manager_directly(bot):
+    bot.fake.fail_next("views.open", error="expired_trigger_id")
+
+    status, _, _ = slash(bot, "a parent keeps messaging me")
+
+    assert status == 200
+    [sorry] = bot.fake.wait_for(RESPONSE_URL)
+    assert sorry.params["response_type"] == "ephemeral"
+    assert "tell your Head Teacher / Manager directly now" in sorry.params["text"]
+
+
 def test_someone_not_in_the_directory_is_told_who_to_contact_and_no_form_opens(bot):
     status, reply, _ = slash(bot, "a parent keeps messaging me", user=STRANGER)
 

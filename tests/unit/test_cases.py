@@ -15,6 +15,7 @@ import sys
 
 import pytest
 
+from blocks.cases import notice, receipt
 from workflows import cases
 from workflows.cases import LIMITS, NOT_IN_DIRECTORY, REFUSAL, ReportForm, acknowledge, add_note, close, route, submit
 from workflows.directory import HEADER, read_directory
@@ -437,6 +438,22 @@ def test_notes_are_stored_in_order_and_audited_without_their_text(database, dire
     assert cases.get(database, 1).status == "open"  # a note is not an acknowledgement
 
 
+def test_a_note_on_a_closed_case_is_refused(database, directory):
+    reported(database, directory)
+    assert close(database, directory, 1, HEAD, "Resolved with the parent.").ok
+
+    late = add_note(database, directory, 1, HEAD, "One more thing")
+
+    assert not late.ok and "already closed" in late.message and set(late.errors) == {"note"}
+    assert cases.notes(database, 1) == []
+
+
+def test_the_register_without_text_leaves_out_every_free_text_field():
+    assert not {"platform", "what_happened", "evidence", "happened_when", "action_taken", "outcome",
+                "about_id"} & set(CASE_COLUMNS)
+    assert {"platform", "what_happened", "about_id"} <= set(CASE_TEXT_COLUMNS)
+
+
 def test_an_empty_or_overlong_note_is_refused(database, directory):
     reported(database, directory)
 
@@ -524,7 +541,8 @@ def test_when_there_is_nobody_further_up_the_reporter_is_not_told_it_was_escalat
 
     assert handler_ids(database) == [HEAD, CEO, HR, IT]
     assert len(escalations(database)) == 3
-    assert audit(database)[-1]["detail"] == "nobody further up to tell"
+    assert cases.get(database, 1).escalation_level == 3  # not raised, and no audit row, for nobody to tell
+    assert not [row for row in audit(database) if "level 4" in row["action"]]
     assert cases.get(database, 1).status == "open"
 
 
@@ -689,3 +707,26 @@ def test_export_cases_from_the_command_line_for_an_admin_only(tmp_path, database
         assert refused.stdout == ""
         assert "--admin" in refused.stderr
         assert WHAT not in refused.stderr
+
+
+# --- what the reporter reads (blocks/cases.py) ---------------------------------------------------------------------
+
+
+def test_the_receipt_never_says_a_report_reached_someone_slack_has_not_taken_it_to(database, directory):
+    case = reported(database, directory)
+    handlers = [("Hilda Head", "manager")]
+
+    text, blocks = receipt(case, handlers)
+    assert "has gone privately to: Hilda Head (your Head Teacher / Manager)" in text
+    assert "hasn't reached" not in repr(blocks)
+
+    text, blocks = receipt(case, handlers, not_reached=["Hilda Head"])
+    assert "is going privately to: Hilda Head" in text and "has gone" not in text
+    assert "It hasn't reached Hilda Head yet" in blocks[1]["text"]["text"]
+
+
+def test_a_notice_escapes_its_block_and_leaves_its_text_plain_for_sending():
+    text, [block] = notice("The outcome: <!channel> & <@U123>")
+
+    assert block["text"]["text"] == "The outcome: &lt;!channel&gt; &amp; &lt;@U123&gt;"
+    assert text == "The outcome: <!channel> & <@U123>"  # SlackDelivery.send escapes every message's text once
