@@ -85,10 +85,13 @@ def register(app: App, services: Services, delivery: SlackDelivery) -> None:
         client.views_open(trigger_id=body["trigger_id"], view=form)
 
     @app.action(ids.ACKNOWLEDGE_POLICY)
-    def acknowledge_policy(ack: Ack, body: dict, action: dict, respond: Respond):
+    def acknowledge_policy(ack: Ack, body: dict, action: dict, client: WebClient, respond: Respond):
         ack()
         version = action["value"]
         campaigns.acknowledge(services.database, version, body["user"]["id"], source=ids.ACKNOWLEDGE_POLICY)
+        if from_home(body):  # the App Home's button: no message to replace (and no response URL), show the Home
+            publish_home(services, client, body["user"]["id"])
+            return
         when = campaigns.acknowledged(services.database, version)[body["user"]["id"]]
         text, blocks = reminder_blocks.acknowledge_request(
             services.guide.protocol, version, acknowledged_on=local_moment(when, services.settings.timezone))

@@ -251,6 +251,14 @@ def end_permission(database: Database, directory: Directory, request_id: int, ac
             return Outcome(False, "Only the requester or their Head Teacher / Manager can end this permission.",
                            request)
         now = utc_now()
+        if request.status == "expired" and actor_id == request.requester_id and not request.removal_confirmed_at:
+            # It lapsed before they clicked "It has ended, contact removed": the click still says the contact is gone.
+            db.execute("UPDATE access_requests SET removal_confirmed_at = ?, updated_at = ? WHERE id = ? "
+                       "AND removal_confirmed_at IS NULL", [now, now, request_id])
+            audit.record(db, subject=request.reference, actor_id=actor_id, action="contact removal confirmed",
+                         from_status="expired", to_status="expired", source=source)
+            return Outcome(True, f"{request.reference} had already ended on its end date. Thank you: that's "
+                                 "recorded, the contact has been removed (section 5.6).", _get(db, request_id))
         changed = db.execute(
             "UPDATE access_requests SET status = 'ended', ended_by = ?, ended_at = ?, updated_at = ?, "
             "removal_confirmed_at = CASE WHEN ? = requester_id THEN ? END "

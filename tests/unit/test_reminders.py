@@ -578,6 +578,27 @@ def test_ending_early_by_the_requester_confirms_removal_in_the_same_step(ending)
     assert access_requests.get(ending.database, permission.id).status == "ended"
 
 
+def test_it_has_ended_clicked_after_it_lapsed_still_records_the_removal(ending):
+    permission = approved_permission(ending)
+    ending.tick(london("2027-03-30 09:00"))  # "ends tomorrow", with "It has ended, contact removed"
+    ending.tick(london("2027-04-01 07:00"))  # it lapsed before Tom got to it
+
+    outcome = access_requests.end_permission(ending.database, ending.directory, permission.id, TEACHER, "test")
+
+    assert outcome.ok
+    assert outcome.message == (f"{permission.reference} had already ended on its end date. Thank you: that's "
+                               "recorded, the contact has been removed (section 5.6).")
+    after = access_requests.get(ending.database, permission.id)
+    assert (after.status, after.ended_by, after.removal_confirmed_at is not None) == ("expired", None, True)
+    assert ending.tick(london("2027-04-08 09:00")) == []  # Hilda is not told he never confirmed
+    again = access_requests.end_permission(ending.database, ending.directory, permission.id, TEACHER, "test")
+    assert not again.ok and "nothing to end" in again.message
+    by_head = access_requests.end_permission(ending.database, ending.directory, permission.id, HEAD, "test")
+    assert not by_head.ok  # only the requester can say the contact is gone
+    actions = [r["action"] for r in access_requests.history(ending.database, permission.id)]
+    assert actions.count("contact removal confirmed") == 1
+
+
 def test_ended_early_by_the_approver_the_requester_must_still_confirm(ending):
     permission = approved_permission(ending)
 
@@ -585,7 +606,7 @@ def test_ended_early_by_the_approver_the_requester_must_still_confirm(ending):
 
     ended = access_requests.get(ending.database, permission.id)
     assert ended.removal_confirmed_at is None
-    sent = dict(ending.deliver(dt.datetime.fromisoformat(ended.ended_at)))
+    sent = dict(ending.deliver(dt.datetime.fromisoformat(ended.ended_at) + dt.timedelta(minutes=1)))
     assert "Please confirm the online contact has been removed" in sent[TEACHER].text
     assert button_ids(sent[TEACHER]) == [ids.CONFIRM_REMOVED]
     week_later = dt.datetime.fromisoformat(ended.ended_at) + dt.timedelta(days=7)
@@ -642,9 +663,11 @@ def trust(tmp_path) -> World:
 
 def start(world: World, by: str = OWNER, version: str = V1, material: bool = True, started: str | None = None):
     outcome = campaigns.start(world.database, world.directory, version, by, material=material, source="test")
-    if outcome.ok and started:
+    if outcome.ok and started:  # as if started then: the campaign's weeks, and its first messages, count from then
         with world.database.connect() as db:
             db.execute("UPDATE campaigns SET started_at = ? WHERE version = ?", [iso(london(started)), version])
+            db.execute("UPDATE outbox SET next_attempt_at = ? WHERE kind = 'policy.acknowledge' AND subject = ?",
+                       [iso(london(started)), f"POLICY-{version}"])
     return outcome
 
 
