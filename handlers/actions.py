@@ -11,7 +11,7 @@ from blocks import ids
 from blocks import reminders as reminder_blocks
 from blocks.answers import FEEDBACK_THANKS, answer_blocks, answer_text
 from blocks.text import escape
-from handlers.replies import from_home, publish_home, tell
+from handlers.replies import from_home, open_form, publish_home, tell
 from services import Services
 from slack_delivery import SlackDelivery
 from workflows import access_requests, campaigns, cases
@@ -43,9 +43,8 @@ def register(app: App, services: Services, delivery: SlackDelivery) -> None:
         if services.directory.current().get(body["user"]["id"]) is None:
             tell(body, client, respond, NOT_IN_DIRECTORY)
             return
-        client.views_open(trigger_id=body["trigger_id"],
-                          view=request_blocks.request_form(kind=action.get("value") or "work_use",
-                                                           today=services.today()))
+        form = request_blocks.request_form(kind=action.get("value") or "work_use", today=services.today())
+        open_form(body, client, respond, form)
 
     @app.action(re.compile(f"^({ids.OPEN_REPORT_FORM}|{ids.OPEN_CONTACT_FORM})$"))
     def open_report_form(ack: Ack, body: dict, action: dict, client: WebClient, respond: Respond):
@@ -55,7 +54,7 @@ def register(app: App, services: Services, delivery: SlackDelivery) -> None:
             return
         form = case_blocks.contact_form() if action["action_id"] == ids.OPEN_CONTACT_FORM else \
             case_blocks.report_form()
-        client.views_open(trigger_id=body["trigger_id"], view=form)
+        open_form(body, client, respond, form)
 
     @app.action(ids.ACKNOWLEDGE_CASE)
     def acknowledge_case(ack: Ack, body: dict, action: dict, client: WebClient, respond: Respond):
@@ -82,7 +81,7 @@ def register(app: App, services: Services, delivery: SlackDelivery) -> None:
             tell(body, client, respond, f"{case.reference} is already closed.")
             return
         form = case_blocks.note_form(case) if action["action_id"] == ids.ADD_CASE_NOTE else case_blocks.close_form(case)
-        client.views_open(trigger_id=body["trigger_id"], view=form)
+        open_form(body, client, respond, form)
 
     @app.action(ids.ACKNOWLEDGE_POLICY)
     def acknowledge_policy(ack: Ack, body: dict, action: dict, client: WebClient, respond: Respond):
@@ -104,8 +103,7 @@ def register(app: App, services: Services, delivery: SlackDelivery) -> None:
         if request is None or request.requester_id != body["user"]["id"]:
             tell(body, client, respond, "Only the person the permission was given to can renew it.")
             return
-        client.views_open(trigger_id=body["trigger_id"],
-                          view=request_blocks.request_form(today=services.today(), renewing=request))
+        open_form(body, client, respond, request_blocks.request_form(today=services.today(), renewing=request))
 
     @app.action(ids.CONFIRM_REMOVED)
     def confirm_removed(ack: Ack, body: dict, action: dict, client: WebClient, respond: Respond):
@@ -141,7 +139,7 @@ def register(app: App, services: Services, delivery: SlackDelivery) -> None:
         if refusal or request.status != "pending":
             tell(body, client, respond, refusal or access_requests.already_message(request))
             return
-        client.views_open(trigger_id=body["trigger_id"], view=request_blocks.deny_reason_form(request))
+        open_form(body, client, respond, request_blocks.deny_reason_form(request))
 
     @app.action(ids.WITHDRAW_REQUEST)
     def withdraw(ack: Ack, body: dict, action: dict, client: WebClient, respond: Respond):

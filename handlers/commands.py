@@ -1,6 +1,6 @@
 """Slash commands."""
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from blocks import access_requests as request_blocks
@@ -8,6 +8,7 @@ from blocks import cases as case_blocks
 from blocks.answers import answer_blocks, answer_text, help_blocks, help_text
 from blocks.text import escape, unescape
 from handlers.actions import permission_for
+from handlers.replies import open_form
 from services import Services
 from slack_delivery import SlackDelivery
 from workflows import campaigns, cases
@@ -26,7 +27,7 @@ def register(app: App, services: Services, delivery: SlackDelivery) -> None:
         ack(response_type="ephemeral", text=answer_text(asked.answer), blocks=answer_blocks(asked.answer, asked.id))
 
     @app.command("/request-access")
-    def request_access(ack: Ack, command: dict, client: WebClient):
+    def request_access(ack: Ack, command: dict, client: WebClient, respond: Respond):
         text = unescape(command.get("text", "")).strip()
         user_id = command["user_id"]
         words = text.split()
@@ -38,11 +39,10 @@ def register(app: App, services: Services, delivery: SlackDelivery) -> None:
             ack(response_type="ephemeral", text=NOT_IN_DIRECTORY)
             return
         ack()
-        client.views_open(trigger_id=command["trigger_id"],
-                          view=request_blocks.request_form(purpose=text, today=services.today()))
+        open_form(command, client, respond, request_blocks.request_form(purpose=text, today=services.today()))
 
     @app.command("/report-harassment")
-    def report_harassment(ack: Ack, command: dict, client: WebClient):
+    def report_harassment(ack: Ack, command: dict, client: WebClient, respond: Respond):
         text = unescape(command.get("text", "")).strip()
         if services.directory.current().get(command["user_id"]) is None:
             ack(response_type="ephemeral", text=cases.NOT_IN_DIRECTORY)
@@ -52,7 +52,7 @@ def register(app: App, services: Services, delivery: SlackDelivery) -> None:
             view = case_blocks.contact_form(text[len("contact"):].strip())
         else:
             view = case_blocks.report_form(text)
-        client.views_open(trigger_id=command["trigger_id"], view=view)
+        open_form(command, client, respond, view)
 
     @app.command("/policy-campaign")
     def policy_campaign(ack: Ack, command: dict):

@@ -22,10 +22,12 @@ def enqueue(db: sqlite_utils.Database, *, recipient_id: str, kind: str, subject:
     return cursor.rowcount == 1
 
 
-def due(db: sqlite_utils.Database, now: str) -> list[dict]:
+def due(db: sqlite_utils.Database, now: str, clock_now: str) -> list[dict]:
+    """Pending rows due by `now` (the schedule's time, which run-due may move) that nobody holds a claim on
+    at `clock_now` (the real time: claims are about processes that are alive now)."""
     return list(db["outbox"].rows_where(
         "status = 'pending' AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)",
-        [now, now], order_by="id"))
+        [now, clock_now], order_by="id"))
 
 
 def claim(db: sqlite_utils.Database, outbox_id: int, now: str, until: str) -> bool:

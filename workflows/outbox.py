@@ -62,7 +62,8 @@ def deliver_due(database: Database, render: Render, send: Send, now: dt.datetime
         # Again after each round: what a delivery queues (a `.arrived` notice) goes out in the same pass. Each row
         # is tried once per pass, so one that fails with Retry-After 0 waits for the next pass.
         with database.connect() as db:
-            rows = [row for row in outbox.due(db, _iso(now)) if row["id"] not in tried]
+            clock_now = dt.datetime.now(dt.UTC)
+            rows = [row for row in outbox.due(db, _iso(now), _iso(clock_now)) if row["id"] not in tried]
         if not rows:
             return sent
         tried.update(row["id"] for row in rows)
@@ -72,8 +73,9 @@ def deliver_due(database: Database, render: Render, send: Send, now: dt.datetime
 def _deliver(database: Database, rows: list[dict], render: Render, send: Send, now: dt.datetime) -> int:
     sent = 0
     for row in rows:
+        clock_now = dt.datetime.now(dt.UTC)  # a claim is held in real time, whatever time the schedule is at
         with database.connect() as db:
-            if not outbox.claim(db, row["id"], _iso(now), _iso(now + LEASE)):
+            if not outbox.claim(db, row["id"], _iso(clock_now), _iso(clock_now + LEASE)):
                 continue  # another process has it
         notification = Notification(row["id"], row["recipient_id"], row["kind"], row["subject"], row["attempts"],
                                     row["late_notice_to"])

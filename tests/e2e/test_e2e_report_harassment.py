@@ -202,6 +202,7 @@ def test_when_the_form_cannot_open_the_reporter_is_told_to_go_to_their_manager_d
     [sorry] = bot.fake.wait_for(RESPONSE_URL)
     assert sorry.params["response_type"] == "ephemeral"
     assert "tell your Head Teacher / Manager directly now" in sorry.params["text"]
+    assert bot.rows("SELECT * FROM cases") == []
 
 
 def test_someone_not_in_the_directory_is_told_who_to_contact_and_no_form_opens(bot):

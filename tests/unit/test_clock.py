@@ -281,19 +281,22 @@ def test_a_crash_between_due_and_sent_sends_it_once_after_the_claim_runs_out(set
     # The dead process planned, claimed both reminders to send them, and died before sending either.
     Planner(database, dead.services.directory.current(), dead.services.guide.protocol, settings.reminders,
             "Europe/London", 4.0).run(now)
+    real = dt.datetime.now(dt.UTC)  # claims are held in real time, whatever time the schedule is at
     with database.connect() as db:
-        claimed = [r["id"] for r in outbox_table.due(db, iso(now))]
+        claimed = [r["id"] for r in outbox_table.due(db, iso(now), iso(real))]
         assert len(claimed) == 2
         for outbox_id in claimed:
-            assert outbox_table.claim(db, outbox_id, iso(now), iso(now + dt.timedelta(seconds=60)))
+            assert outbox_table.claim(db, outbox_id, iso(real), iso(real + dt.timedelta(seconds=60)))
     clock_lease.hold(database, dead.holder, LEASE)
 
     restarted = new_clock(settings, guide)
     assert restarted.run_due(now + dt.timedelta(seconds=30)) is None  # the dead process's lease has not run out
     age_lease(database)
-    assert restarted.run_due(now + dt.timedelta(seconds=30)) == []  # its claims have not run out either
+    assert restarted.run_due(now + dt.timedelta(days=1)) == []  # its claims have not run out, however far ahead
     assert posted(fake) == []
 
+    with database.connect() as db:  # a minute later, in real time, the dead process's claims run out
+        db.execute("UPDATE outbox SET claimed_until = ?", [iso(real - dt.timedelta(seconds=1))])
     assert restarted.run_due(now + dt.timedelta(seconds=61)) == ["delivered 2 notification(s)"]
     assert restarted.run_due(now + dt.timedelta(minutes=5)) == []
     assert posted(fake) == [OWNER, OWNER2]

@@ -263,11 +263,15 @@ def test_deliverers_racing_send_each_row_once(database, slack, now):
 
 def test_a_claim_held_past_its_lease_can_be_taken_over(database, slack, now):
     outbox_id = queue(database)
+    real = dt.datetime.now(dt.UTC)
     with database.connect() as db:
-        assert table.claim(db, outbox_id, iso(now), iso(now + dt.timedelta(seconds=60)))
+        assert table.claim(db, outbox_id, iso(real), iso(real + dt.timedelta(seconds=60)))
 
-    assert deliver(database, slack, now + dt.timedelta(seconds=59)) == 0  # someone is sending it
-    assert deliver(database, slack, now + dt.timedelta(seconds=61)) == 1  # they died: it is not lost
+    assert deliver(database, slack, now) == 0  # someone is sending it
+    assert deliver(database, slack, now + dt.timedelta(days=30)) == 0  # a run-due in the future does not steal it
+    with database.connect() as db:  # the sender died; its lease (in real time) has run out
+        db.execute("UPDATE outbox SET claimed_until = ? WHERE id = ?", [iso(real - dt.timedelta(seconds=1)), outbox_id])
+    assert deliver(database, slack, now) == 1  # it is not lost
 
 
 # --- telling the person who was waiting ------------------------------------------------------------------------------
