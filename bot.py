@@ -126,6 +126,12 @@ def run_clock(services, args) -> int:
     from storage import clock_lease
     from workflows.timekeeping import parse_instant
 
+    if args.command == "run-due":
+        try:
+            now = parse_instant(args.now, services.settings.timezone)
+        except ValueError:
+            print(f"--now must be a date and time such as 2026-12-01T09:00, not {args.now!r}.", file=sys.stderr)
+            return 2
     _, delivery = build_app(services)
     clock = Clock(delivery)
     if args.command == "clock":
@@ -133,7 +139,7 @@ def run_clock(services, args) -> int:
         clock.run_forever()
         return 0
     try:
-        done = clock.run_due(parse_instant(args.now, services.settings.timezone))
+        done = clock.run_due(now)
     finally:
         # Give the clock back as this process exits: else the next run-due, or the clock process, finds it held
         # by a process that has gone and does nothing until the lease runs out.

@@ -91,7 +91,11 @@ def register(app: App, services: Services, delivery: SlackDelivery) -> None:
         if from_home(body):  # the App Home's button: no message to replace (and no response URL), show the Home
             publish_home(services, client, body["user"]["id"])
             return
-        when = campaigns.acknowledged(services.database, version)[body["user"]["id"]]
+        when = campaigns.acknowledged(services.database, version).get(body["user"]["id"])
+        if when is None:
+            tell(body, client, respond, "That version of the protocol isn't being asked about any more, so nothing "
+                                        "was recorded. Thank you all the same.")
+            return
         text, blocks = reminder_blocks.acknowledge_request(
             services.guide.protocol, version, acknowledged_on=local_moment(when, services.settings.timezone))
         respond(replace_original=True, text=escape(text), blocks=blocks)

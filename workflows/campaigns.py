@@ -66,6 +66,8 @@ def start(database: Database, directory: Directory, version: str, actor_id: str,
 def acknowledge(database: Database, version: str, person_id: str, source: str) -> bool:
     """Record that this person has read and understood this version; True the first time, False after."""
     with database.transaction() as db:
+        if not list(db["campaigns"].rows_where("version = ?", [version])):
+            return False  # no campaign asked for this version
         cursor = db.execute("INSERT OR IGNORE INTO acknowledgements (version, person_id, acknowledged_at, source) "
                             "VALUES (?, ?, ?, ?)", [version, person_id, utc_now(), source])
         if cursor.rowcount:

@@ -1,4 +1,5 @@
-"""Written records stay whole and safe: long permissions are not cut off, exports do not run as formulas."""
+"""Written records stay whole and true: long permissions are not cut off, exports do not run as formulas,
+acknowledgements are only of versions staff were asked to read."""
 
 import csv
 import datetime as dt
@@ -39,3 +40,10 @@ def test_exported_text_that_looks_like_a_formula_is_marked_as_text():
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert [r["purpose"] for r in rows] == ["'=HYPERLINK(\"http://evil\")", "'-1+2"]
     assert [r["platform"] for r in rows] == ["Instagram", "'@school"]
+
+
+def test_an_acknowledgement_is_only_recorded_for_a_version_someone_was_asked_about(database):
+    from workflows import campaigns
+
+    assert campaigns.acknowledge(database, "1999-01-01", "U1", source="test") is False
+    assert campaigns.acknowledged(database, "1999-01-01") == {}
