@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import signing
-from fake_slack import RESPONSE_URL, block_texts, find_button
+from fake_slack import RESPONSE_URL, find_button
+from slack_messages import as_message, buttons, click, dms, words
 
 from blocks import ids
 from clock import Clock
@@ -60,33 +61,6 @@ def campaign_command(bot, text: str, user: str) -> dict:
     status, reply = bot.post(body, signing.FORM)
     assert status == 200
     return json.loads(reply)
-
-
-def dms(bot, user: str, count: int = 1, where=None) -> list:
-    """The first `count` messages the bot has sent `user` (matching `where`), once they have arrived."""
-    return bot.fake.wait_for("chat.postMessage", count=count,
-                             where=lambda c: c.params.get("channel") == user and (where is None or where(c)))
-
-
-def as_message(call) -> dict:
-    return {"type": "message", "ts": call.response["ts"], "text": call.params["text"], "blocks": call.params["blocks"]}
-
-
-def words(message: dict) -> str:
-    return "\n".join([message.get("text", ""), *block_texts(message.get("blocks") or [])])
-
-
-def buttons(blocks: list[dict]) -> list[str]:
-    return [e["action_id"] for b in blocks for e in b.get("elements", []) if e.get("type") == "button"]
-
-
-def click(bot, message: dict, action_id: str, user: str, response_id: str) -> None:
-    """Click a button on a message in `user`'s DM with the bot."""
-    block, button = find_button(message["blocks"], action_id)
-    body = signing.block_actions(button, block.get("block_id", "generated"), message,
-                                 bot.fake.response_url(response_id), user=user, channel=f"D{user}")
-    status, _ = bot.post(body, signing.FORM)
-    assert status == 200
 
 
 def responses(bot, response_id: str, count: int = 1) -> list:

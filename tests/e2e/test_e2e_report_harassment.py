@@ -16,7 +16,8 @@ from urllib.parse import parse_qs
 
 import pytest
 import signing
-from fake_slack import RESPONSE_URL, block_texts, find_button
+from fake_slack import RESPONSE_URL, find_button
+from slack_messages import as_message, buttons, click, delivered, dms, reply_to, words
 
 from blocks import ids
 from blocks.cases import SAFEGUARDING_REMINDER
@@ -90,50 +91,6 @@ def submit(bot, view: dict, filled: dict, user: str = TA) -> tuple[int, dict | N
     body = signing.view_submission(view, signing.form_state(view, filled), user=user)
     status, reply = bot.post(body, signing.FORM)
     return status, json.loads(reply) if reply else None
-
-
-def dms(bot, user: str, count: int = 1) -> list:
-    """The first `count` messages the bot has sent `user`, once they have arrived."""
-    return bot.fake.wait_for("chat.postMessage", count=count, where=lambda c: c.params.get("channel") == user)
-
-
-def delivered(bot, user: str) -> list:
-    """The messages that reached `user` so far."""
-    return [c for c in bot.fake.calls("chat.postMessage") if c.params.get("channel") == user and c.ok]
-
-
-def as_message(call) -> dict:
-    """A message the bot posted, as Slack holds it (and hands back in a click)."""
-    return {"type": "message", "ts": call.response["ts"], "text": call.params["text"], "blocks": call.params["blocks"]}
-
-
-def words(call_or_message) -> str:
-    """Everything a person reads in a message: its text and its blocks."""
-    message = call_or_message.params if hasattr(call_or_message, "params") else call_or_message
-    return "\n".join([message.get("text", ""), *block_texts(message.get("blocks") or [])])
-
-
-def buttons(blocks: list[dict]) -> list[str]:
-    return [element["action_id"] for block in blocks for element in block.get("elements", [])
-            if element.get("type") == "button"] + [block["accessory"]["action_id"] for block in blocks
-                                                   if block.get("accessory", {}).get("type") == "button"]
-
-
-def click(bot, message: dict, action_id: str, user: str, response_id: str = "click", **kwargs) -> None:
-    """Click a button on a message in `user`'s DM with the bot (or wherever `channel` says)."""
-    block, button = find_button(message["blocks"], action_id)
-    kwargs.setdefault("channel", f"D{user}")
-    body = signing.block_actions(button, block.get("block_id", "generated"), message,
-                                 bot.fake.response_url(response_id), user=user, **kwargs)
-    status, _ = bot.post(body, signing.FORM)
-    assert status == 200
-
-
-def reply_to(bot, response_id: str) -> str:
-    """What the bot said, privately, to whoever clicked (through the click's response URL)."""
-    [call] = bot.fake.wait_for(RESPONSE_URL, where=lambda c: c.path == f"/response/{response_id}")
-    assert call.params["response_type"] == "ephemeral" and call.params["replace_original"] is False
-    return call.params["text"]
 
 
 def settled(bot, user: str = TA) -> None:
