@@ -3,7 +3,7 @@
 import datetime as dt
 
 from blocks import ids
-from blocks.forms import field, option, radios, text_input
+from blocks.forms import field, modal, option, radios, text_input
 from blocks.text import SECTION_TEXT_LIMIT, context, escape, section
 from workflows.access_requests import CONSENT, KINDS, LIMITS, PUPILS, STATUS_WORDS, AccessRequest
 from workflows.timekeeping import long_date
@@ -16,37 +16,30 @@ def request_form(purpose: str = "", kind: str = "work_use", today: dt.date | Non
     today = today or dt.date.today()
     if renewing:
         return _prefilled(request_form(renewing.purpose, renewing.kind, today), renewing)
-    return {
-        "type": "modal",
-        "callback_id": ids.REQUEST_FORM,
-        "title": {"type": "plain_text", "text": "Ask for permission"},
-        "submit": {"type": "plain_text", "text": "Send request"},
-        "close": {"type": "plain_text", "text": "Cancel"},
-        "blocks": [
-            section("Your Head Teacher / Manager decides, and their approval is your written permission "
-                    "(section 5.3). Each question says why it is asked."),
-            field("kind", "What are you asking for?", radios(KINDS, kind)),
-            field("purpose", "What is it for?", text_input(purpose, multiline=True, limit=LIMITS["purpose"],
-                                                         placeholder="e.g. Running the PE department's Instagram"),
-                   hint="Permission is given for a work purpose (section 5.3). For a connection, say why."),
-            field("platform", "Which site or app?", text_input(limit=LIMITS["platform"], placeholder="e.g. Instagram")),
-            field("account", "Which account?", text_input(limit=LIMITS["account"], placeholder="e.g. @oakfield_pe"),
-                   hint="A Trust / Academy account, not your personal one (section 5.3)."),
-            field("audience", "Who will you be in contact with?",
-                   text_input(multiline=True, limit=LIMITS["audience"], placeholder="e.g. Year 11 revision group"),
-                   hint="Which pupils, year groups or families. For a connection, who it is with."),
-            field("pupils", "Are pupils involved?", radios(PUPILS)),
-            field("consent", "Parental consent", radios(CONSENT),
-                   hint="Pupils under 16 need a parent's or carer's consent; parents of over-16s should be "
-                        "told (section 5.5)."),
-            field("devices", "Devices", {"type": "checkboxes", "options": [option(
-                "yes", "I will use Trust / Academy devices only, not my own phone or computer (section 5.3)")]},
-                   optional=True),
-            field("starts_on", "Start date", {"type": "datepicker", "initial_date": today.isoformat()}),
-            field("ends_on", "End date", {"type": "datepicker"},
-                   hint="Contact must end, and be deleted, when the reason ends (section 5.6)."),
-        ],
-    }
+    return modal(ids.REQUEST_FORM, "Ask for permission", "Send request", [
+        section("Your Head Teacher / Manager decides, and their approval is your written permission "
+                "(section 5.3). Each question says why it is asked."),
+        field("kind", "What are you asking for?", radios(KINDS, kind)),
+        field("purpose", "What is it for?", text_input(purpose, multiline=True, limit=LIMITS["purpose"],
+                                                     placeholder="e.g. Running the PE department's Instagram"),
+               hint="Permission is given for a work purpose (section 5.3). For a connection, say why."),
+        field("platform", "Which site or app?", text_input(limit=LIMITS["platform"], placeholder="e.g. Instagram")),
+        field("account", "Which account?", text_input(limit=LIMITS["account"], placeholder="e.g. @oakfield_pe"),
+               hint="A Trust / Academy account, not your personal one (section 5.3)."),
+        field("audience", "Who will you be in contact with?",
+               text_input(multiline=True, limit=LIMITS["audience"], placeholder="e.g. Year 11 revision group"),
+               hint="Which pupils, year groups or families. For a connection, who it is with."),
+        field("pupils", "Are pupils involved?", radios(PUPILS)),
+        field("consent", "Parental consent", radios(CONSENT),
+               hint="Pupils under 16 need a parent's or carer's consent; parents of over-16s should be "
+                    "told (section 5.5)."),
+        field("devices", "Devices", {"type": "checkboxes", "options": [option(
+            "yes", "I will use Trust / Academy devices only, not my own phone or computer (section 5.3)")]},
+               optional=True),
+        field("starts_on", "Start date", {"type": "datepicker", "initial_date": today.isoformat()}),
+    field("ends_on", "End date", {"type": "datepicker"},
+          hint="Contact must end, and be deleted, when the reason ends (section 5.6)."),
+    ])
 
 
 def _prefilled(form: dict, request: AccessRequest) -> dict:
@@ -65,19 +58,11 @@ def _prefilled(form: dict, request: AccessRequest) -> dict:
 
 
 def deny_reason_form(request: AccessRequest) -> dict:
-    return {
-        "type": "modal",
-        "callback_id": ids.DENY_REASON_FORM,
-        "private_metadata": str(request.id),
-        "title": {"type": "plain_text", "text": f"Decline {request.reference}"},
-        "submit": {"type": "plain_text", "text": "Decline"},
-        "close": {"type": "plain_text", "text": "Cancel"},
-        "blocks": [
-            field(ids.DENY_REASON, "Why? The requester will see this.",
-                   text_input(multiline=True, limit=LIMITS["note"], placeholder="e.g. Please use the department "
-                                                                           "account instead")),
-        ],
-    }
+    return modal(ids.DENY_REASON_FORM, f"Decline {request.reference}", "Decline", [
+        field(ids.DENY_REASON, "Why? The requester will see this.",
+              text_input(multiline=True, limit=LIMITS["note"], placeholder="e.g. Please use the department account "
+                                                                         "instead")),
+    ], metadata=str(request.id))
 
 
 def _details(request: AccessRequest) -> str:

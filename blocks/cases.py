@@ -1,7 +1,7 @@
 """/report-harassment in Slack: the two forms, the handler's message, and what the reporter is told."""
 
 from blocks import ids
-from blocks.forms import field, option, radios, text_input
+from blocks.forms import field, modal, option, radios, text_input
 from blocks.text import context, escape, section
 from workflows.cases import CONTACT_SOURCES, LIMITS, SOURCES, STATUS_WORDS, WHY, Case
 
@@ -11,17 +11,8 @@ EVIDENCE_GUIDANCE = ("Screenshot it first, keep the links and the times, and don
                      "Describe the evidence here; keep the screenshots safe.")
 
 
-def _modal(callback_id: str, title: str, submit: str, blocks: list[dict], metadata: str = "") -> dict:
-    view = {"type": "modal", "callback_id": callback_id, "title": {"type": "plain_text", "text": title},
-            "submit": {"type": "plain_text", "text": submit}, "close": {"type": "plain_text", "text": "Cancel"},
-            "blocks": blocks}
-    if metadata:
-        view["private_metadata"] = metadata
-    return view
-
-
 def report_form(what_happened: str = "") -> dict:
-    return _modal(ids.REPORT_FORM, "Report online abuse", "Send report", [
+    return modal(ids.REPORT_FORM, "Report online abuse", "Send report", [
         section("This goes privately to your Head Teacher / Manager, who should act on it straight away "
                 "(sections 4.2 and 4.3). If it is about them, it goes to the person above them and to HR "
                 "instead. The person it is about never sees it."),
@@ -44,7 +35,7 @@ def report_form(what_happened: str = "") -> dict:
 
 
 def contact_form(what_happened: str = "") -> dict:
-    return _modal(ids.CONTACT_FORM, "Record online contact", "Record it", [
+    return modal(ids.CONTACT_FORM, "Record online contact", "Record it", [
         section("When a pupil or parent tries to contact you online, or you come across each other by chance, "
                 "the protocol asks you to record it and talk it through with your Head Teacher or line manager "
                 "(section 5.2). This goes to them privately."),
@@ -61,13 +52,13 @@ def contact_form(what_happened: str = "") -> dict:
 
 
 def note_form(case: Case) -> dict:
-    return _modal(ids.CASE_NOTE_FORM, f"Note on {case.reference}", "Add note",
+    return modal(ids.CASE_NOTE_FORM, f"Note on {case.reference}", "Add note",
                   [field(ids.CASE_NOTE, "Note (only the people handling this case see it)",
                          text_input(multiline=True, limit=LIMITS["note"]))], metadata=str(case.id))
 
 
 def close_form(case: Case) -> dict:
-    return _modal(ids.CASE_CLOSE_FORM, f"Close {case.reference}", "Close case",
+    return modal(ids.CASE_CLOSE_FORM, f"Close {case.reference}", "Close case",
                   [field(ids.CASE_OUTCOME, "Outcome (the reporter will see this)",
                          text_input(multiline=True, limit=LIMITS["outcome"]))], metadata=str(case.id))
 

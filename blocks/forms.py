@@ -3,6 +3,15 @@
 import datetime as dt
 
 
+def modal(callback_id: str, title: str, submit: str, blocks: list[dict], metadata: str = "") -> dict:
+    view = {"type": "modal", "callback_id": callback_id, "title": {"type": "plain_text", "text": title},
+            "submit": {"type": "plain_text", "text": submit}, "close": {"type": "plain_text", "text": "Cancel"},
+            "blocks": blocks}
+    if metadata:
+        view["private_metadata"] = metadata
+    return view
+
+
 def option(value: str, label: str) -> dict:
     return {"text": {"type": "plain_text", "text": label}, "value": value}
 
