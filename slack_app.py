@@ -3,7 +3,9 @@
 import logging
 
 from slack_bolt import App
+from slack_bolt.error import BoltError
 from slack_sdk import WebClient, WebhookClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
 
@@ -35,12 +37,17 @@ def build_app(services: Services) -> tuple[App, SlackDelivery]:
     settings = services.settings
     if not settings.bot_token:
         raise SystemExit("SLACK_BOT_TOKEN is not set: copy .env.example to .env and fill it in (see README).")
-    app = App(
-        client=build_web_client(services),
-        signing_secret=settings.signing_secret or "",
-        # Socket Mode needs no signing secret; HTTP mode refuses to start without one (bot.py).
-        request_verification_enabled=bool(settings.signing_secret),
-    )
+    try:  # Bolt checks the token with Slack (auth.test) as it starts
+        app = App(
+            client=build_web_client(services),
+            signing_secret=settings.signing_secret or "",
+            # Socket Mode needs no signing secret; HTTP mode refuses to start without one (bot.py).
+            request_verification_enabled=bool(settings.signing_secret),
+        )
+    except (BoltError, SlackApiError, OSError) as error:
+        raise SystemExit(f"Could not connect to Slack at {settings.api_url} with SLACK_BOT_TOKEN ({error}). "
+                         "Check the bot token (xoxb-...) and SLACK_API_URL; README.md, 'Connect Slack', "
+                         "shows where to find them.") from None
 
     @app.error
     def log_listener_failure(error: Exception, body: dict, client: WebClient):

@@ -136,3 +136,17 @@ def test_anything_else_is_404(bot, method, path):
 
     assert status == 404
     assert bot.fake.outgoing() == []
+
+
+def test_a_token_slack_refuses_stops_start_up_with_a_clear_message(bot_env, fake_slack):
+    import config
+    import services
+    import slack_app
+
+    fake_slack.fail_next("auth.test", error="invalid_auth")
+    built = services.build_services(config.load_settings(bot_env))
+
+    with pytest.raises(SystemExit) as stopped:
+        slack_app.build_app(built)
+
+    assert "SLACK_BOT_TOKEN" in str(stopped.value) and "Connect Slack" in str(stopped.value)
