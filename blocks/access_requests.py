@@ -54,6 +54,7 @@ def _prefilled(form: dict, request: AccessRequest) -> dict:
             chosen, labels = choices[block_id]
             block["element"]["initial_option"] = option(chosen, labels[chosen])
     form["title"]["text"] = "Renew permission"
+    form["private_metadata"] = str(request.id)  # what it renews
     return form
 
 

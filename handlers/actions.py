@@ -177,7 +177,7 @@ def permission_for(services: Services, delivery: SlackDelivery, request_id: int,
     allowed = request and (user_id in (request.requester_id, request.approver_id) or (person and person.has("admin")))
     if not allowed:
         return request_blocks.simple_notice("I can't find a permission of yours with that reference.")
-    if request.status not in ("approved", "ended"):
+    if request.status not in ("approved", "ended", "expired", "renewed"):
         return request_blocks.simple_notice(f"{request.reference} is {access_requests.STATUS_WORDS[request.status]}"
                                             ", so there is no written permission to show.")
     statement = access_requests.permission_statement(request, delivery.name(request.requester_id),

@@ -35,8 +35,10 @@ def register(app: App, services: Services, delivery: SlackDelivery) -> None:
     @app.view(ids.REQUEST_FORM)
     def request_submitted(ack: Ack, body: dict, view: dict, client: WebClient):
         user_id = body["user"]["id"]
+        renews = view.get("private_metadata") or ""
         outcome = access_requests.submit(services.database, services.directory.current(), user_id,
-                                         request_form_from(view), services.today(), source=ids.REQUEST_FORM)
+                                         request_form_from(view), services.today(), source=ids.REQUEST_FORM,
+                                         renews_id=int(renews) if renews.isdigit() else None)
         if outcome.errors:
             ack(response_action="errors", errors=outcome.errors)
             return

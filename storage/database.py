@@ -169,11 +169,16 @@ def _create_reminders_and_campaigns(db: sqlite_utils.Database) -> None:
     db["clock_lease"].create({"name": str, "holder": str, "expires_at": str}, pk="name")
 
 
+def _link_renewals(db: sqlite_utils.Database) -> None:
+    db["access_requests"].add_column("renews_id", int)  # the permission this request would carry on
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _create_question_log,
     _create_requests_audit_and_outbox,
     _create_cases,
     _create_reminders_and_campaigns,
+    _link_renewals,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -39,6 +39,7 @@ STATUS_WORDS = {
     "withdrawn": "withdrawn",
     "ended": "ended",
     "expired": "ended on its end date",
+    "renewed": "carried on by a renewal",
 }
 
 
@@ -81,6 +82,7 @@ class AccessRequest:
     escalation_level: int = 0
     escalated_at: str | None = None
     removal_confirmed_at: str | None = None
+    renews_id: int | None = None
 
     @property
     def reference(self) -> str:
@@ -138,7 +140,8 @@ def validate(form: RequestForm, today: dt.date) -> dict[str, str]:
 
 
 def submit(database: Database, directory: Directory, requester_id: str, form: RequestForm, today: dt.date,
-           source: str) -> Outcome:
+           source: str, renews_id: int | None = None) -> Outcome:
+    """A new request; `renews_id` is the requester's own permission it would carry on, if it is a renewal."""
     requester = directory.get(requester_id)
     if requester is None:
         return Outcome(False, NOT_IN_DIRECTORY)
@@ -158,6 +161,7 @@ def submit(database: Database, directory: Directory, requester_id: str, form: Re
             "audience": form.audience.strip(), "pupils": form.pupils, "consent": form.consent,
             "trust_devices_only": int(form.trust_devices_only), "starts_on": form.starts_on.isoformat(),
             "ends_on": form.ends_on.isoformat(), "status": "pending", "created_at": now, "updated_at": now,
+            "renews_id": _own_permission(db, renews_id, requester_id),
         }).last_pk
         subject = reference(request_id)
         audit.record(db, subject=subject, actor_id=requester_id, action="submitted", from_status=None,
@@ -167,6 +171,11 @@ def submit(database: Database, directory: Directory, requester_id: str, form: Re
                        late_notice_to=requester_id)
         outbox.enqueue(db, recipient_id=requester_id, kind="request.receipt", subject=subject)
         return Outcome(True, f"Your request {subject} is saved.", _get(db, request_id))
+
+
+def _own_permission(db, request_id: int | None, requester_id: str) -> int | None:
+    renewed = _get(db, request_id) if request_id else None
+    return renewed.id if renewed and renewed.requester_id == requester_id else None
 
 
 NOT_IN_DIRECTORY = ("I can't find you in the staff directory, so I can't send this to your Head Teacher / Manager. "
@@ -199,6 +208,8 @@ def decide(database: Database, directory: Directory, request_id: int, actor_id: 
             return Outcome(False, already_message(request), request)
         audit.record(db, subject=request.reference, actor_id=actor_id, action=status, from_status="pending",
                      to_status=status, source=source, detail=note)
+        if approve and request.renews_id:
+            _carry_on(db, request, actor_id, source)
         outbox.enqueue(db, recipient_id=request.requester_id, kind=f"request.{status}", subject=request.reference)
         decided = _get(db, request_id)
         return Outcome(True, f"{request.reference} is {STATUS_WORDS[status]}.", decided)
@@ -212,6 +223,20 @@ def may_decide(directory: Directory, request: AccessRequest, actor_id: str) -> s
     if actor_id == request.approver_id or (actor and actor.has("admin")):
         return None
     return "Only the person this request was sent to can decide it. Nothing has changed."
+
+
+def _carry_on(db, renewal: AccessRequest, actor_id: str, source: str) -> None:
+    """An approved renewal takes over from the permission it renews: the contact carries on, so the old one
+    neither lapses nor asks for the contact to be removed."""
+    old = _get(db, renewal.renews_id)
+    now = utc_now()
+    changed = db.execute(
+        "UPDATE access_requests SET status = 'renewed', ended_at = ?, updated_at = ? "
+        "WHERE id = ? AND status IN ('approved', 'expired') AND removal_confirmed_at IS NULL",
+        [now, now, renewal.renews_id]).rowcount
+    if changed:
+        audit.record(db, subject=old.reference, actor_id=actor_id, action="renewed", from_status=old.status,
+                     to_status="renewed", source=source, detail=f"carried on by {renewal.reference}")
 
 
 def already_message(request: AccessRequest) -> str:

@@ -47,3 +47,40 @@ def test_an_acknowledgement_is_only_recorded_for_a_version_someone_was_asked_abo
 
     assert campaigns.acknowledge(database, "1999-01-01", "U1", source="test") is False
     assert campaigns.acknowledged(database, "1999-01-01") == {}
+
+
+def test_an_approved_renewal_carries_the_permission_on_instead_of_it_lapsing(tmp_path):
+    from pathlib import Path
+
+    from config import Settings
+    from services import build_services
+    from workflows import access_requests
+    from workflows.reminders import Planner
+    from workflows.timekeeping import parse_instant
+
+    (tmp_path / "staff.csv").write_text("slack_id,name,email,roles,academy,manager_slack_id\n"
+                                        "U0HEAD,Hilda Head,h@x,staff;manager,Oak,\nU0TOM,Tom,t@x,staff,Oak,U0HEAD\n")
+    settings = Settings(None, None, None, "https://x/", 3000, tmp_path / "bot.db", tmp_path / "staff.csv",
+                        Path("knowledge/protocol.toml"), "Europe/London", 4.0)
+    services = build_services(settings)
+    directory = services.directory.current()
+    today = dt.date(2026, 11, 26)
+
+    def ask(ends_on: dt.date, renews_id=None):
+        form = access_requests.RequestForm("work_use", "PE insta", "Instagram", "@pe", "Y11", "over_16",
+                                           "not_needed", True, today, ends_on)
+        return access_requests.submit(services.database, directory, "U0TOM", form, today, "test",
+                                      renews_id=renews_id).subject
+
+    first = ask(dt.date(2026, 12, 20))
+    assert access_requests.decide(services.database, directory, first.id, "U0HEAD", approve=True).ok
+    renewal = ask(dt.date(2027, 3, 31), renews_id=first.id)
+    assert renewal.renews_id == first.id
+    assert access_requests.decide(services.database, directory, renewal.id, "U0HEAD", approve=True).ok
+
+    assert access_requests.get(services.database, first.id).status == "renewed"
+    planner = Planner(services.database, directory, services.guide.protocol, settings.reminders,
+                      "Europe/London", 4.0)
+    done = planner.run(parse_instant("2027-01-05T10:00", "Europe/London"))
+    assert not [line for line in done if first.reference in line]  # no lapse, no "confirm it is removed"
+    assert [a["action"] for a in access_requests.history(services.database, first.id)][-1] == "renewed"
