@@ -4,7 +4,7 @@ import datetime as dt
 
 from blocks import ids
 from blocks.forms import field, modal, option, radios, text_input
-from blocks.text import SECTION_TEXT_LIMIT, context, escape, section
+from blocks.text import SECTION_TEXT_LIMIT, button, context, escape, section
 from workflows.access_requests import CONSENT, KINDS, LIMITS, PUPILS, STATUS_WORDS, AccessRequest
 from workflows.timekeeping import long_date
 
@@ -76,14 +76,6 @@ def _details(request: AccessRequest) -> str:
             f"*From* {long_date(request.starts_on)} *until* {long_date(request.ends_on)}")
 
 
-def _button(text: str, action_id: str, request: AccessRequest, style: str | None = None) -> dict:
-    button = {"type": "button", "text": {"type": "plain_text", "text": text}, "action_id": action_id,
-              "value": str(request.id)}
-    if style:
-        button["style"] = style
-    return button
-
-
 def approver_message(request: AccessRequest, requester_name: str, decided_by_name: str | None = None,
                      decided_when: str | None = None) -> tuple[str, list[dict]]:
     """The approver's DM: the details and, while it waits, Approve / Deny."""
@@ -93,8 +85,8 @@ def approver_message(request: AccessRequest, requester_name: str, decided_by_nam
     blocks = [section(escape(text)), section(_details(request))]
     if request.status == "pending":
         blocks.append({"type": "actions", "block_id": f"decide_{request.id}", "elements": [
-            _button("Approve", ids.APPROVE_REQUEST, request, "primary"),
-            _button("Deny", ids.DENY_REQUEST, request, "danger"),
+            button("Approve", ids.APPROVE_REQUEST, str(request.id), "primary"),
+            button("Deny", ids.DENY_REQUEST, str(request.id), "danger"),
         ]})
         blocks.append(context("Your approval is the written permission section 5.3 asks for. "
                               "Only you, or an admin, can decide."))
@@ -125,7 +117,8 @@ def receipt(request: AccessRequest, approver_name: str, delivered: bool) -> tupl
                 "I'll keep trying and tell you when it's through.")
     blocks = [section(escape(text)), section(_details(request))]
     if request.status == "pending":
-        blocks.append({"type": "actions", "elements": [_button("Withdraw request", ids.WITHDRAW_REQUEST, request)]})
+        blocks.append({"type": "actions",
+                       "elements": [button("Withdraw request", ids.WITHDRAW_REQUEST, str(request.id))]})
     return text, blocks
 
 
@@ -141,7 +134,7 @@ def permission_message(request: AccessRequest, statement: str) -> tuple[str, lis
     blocks += [section("```" + chunk + "```") for chunk in _chunks(statement, SECTION_TEXT_LIMIT - 6)]
     if request.status == "approved":
         blocks.append({"type": "actions", "elements": [
-            _button("End this permission now", ids.END_PERMISSION, request)]})
+            button("End this permission now", ids.END_PERMISSION, str(request.id))]})
         blocks.append(context("Keep this message: it is your written record. `/request-access show "
                               f"{request.reference}` shows it again."))
     return text, blocks
@@ -189,16 +182,16 @@ def home_sections(mine: list[AccessRequest], waiting: list[AccessRequest], names
             who = escape(names.get(request.requester_id, request.requester_id))
             blocks.append(section(f"{who}: {status_line(request)}"))
             blocks.append({"type": "actions", "elements": [
-                _button("Approve", ids.APPROVE_REQUEST, request, "primary"),
-                _button("Deny", ids.DENY_REQUEST, request, "danger")]})
+                button("Approve", ids.APPROVE_REQUEST, str(request.id), "primary"),
+                button("Deny", ids.DENY_REQUEST, str(request.id), "danger")]})
     blocks.append(section("*Your requests*" if mine else
                           "You have no requests. Type `/request-access` to ask for written permission."))
     for request in mine:
         block = section(status_line(request))
         if request.status == "pending":
-            block["accessory"] = _button("Withdraw", ids.WITHDRAW_REQUEST, request)
+            block["accessory"] = button("Withdraw", ids.WITHDRAW_REQUEST, str(request.id))
         elif request.status == "approved":
-            block["accessory"] = _button("Show permission", ids.SHOW_PERMISSION, request)
+            block["accessory"] = button("Show permission", ids.SHOW_PERMISSION, str(request.id))
         blocks.append(block)
     return blocks
 

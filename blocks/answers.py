@@ -1,7 +1,7 @@
 """An answer to a staff question, as Slack blocks: the verdict first, then the quoted sections, then what to do next."""
 
 from blocks import ids
-from blocks.text import context, escape, quote, section
+from blocks.text import button, context, escape, quote, section
 from knowledge.answers import Answer
 
 WORKFLOW_HINTS = {
@@ -51,12 +51,8 @@ def answer_blocks(answer: Answer, question_id: int | None = None, feedback_given
         blocks.append({
             "type": "actions",
             "block_id": ids.FEEDBACK_BLOCK,
-            "elements": [
-                {"type": "button", "action_id": ids.ANSWER_HELPFUL, "value": str(question_id),
-                 "text": {"type": "plain_text", "text": "Helpful"}},
-                {"type": "button", "action_id": ids.ANSWER_NOT_HELPFUL, "value": str(question_id),
-                 "text": {"type": "plain_text", "text": "Not helpful"}},
-            ],
+            "elements": [button("Helpful", ids.ANSWER_HELPFUL, str(question_id)),
+                         button("Not helpful", ids.ANSWER_NOT_HELPFUL, str(question_id))],
         })
     return blocks
 
@@ -69,7 +65,7 @@ def _workflow_button(answer: Answer, workflow: str) -> dict:
         "report-harassment": (ids.OPEN_REPORT_FORM, "report", "Report it confidentially"),
         "record-contact": (ids.OPEN_CONTACT_FORM, "contact", "Record the contact"),
     }[workflow]
-    return {"type": "button", "action_id": action_id, "value": value, "text": {"type": "plain_text", "text": label}}
+    return button(label, action_id, value)
 
 
 def help_blocks() -> list[dict]:

@@ -2,7 +2,7 @@
 
 from blocks import ids
 from blocks.forms import field, modal, option, radios, text_input
-from blocks.text import context, escape, section
+from blocks.text import button, context, escape, section
 from workflows.cases import CONTACT_SOURCES, LIMITS, SOURCES, STATUS_WORDS, WHY, Case
 
 SAFEGUARDING_REMINDER = ("If a child may be at risk, follow your academy's safeguarding procedure now as well: "
@@ -83,14 +83,6 @@ def _details(case: Case, about_name: str | None) -> str:
     return "\n".join(lines)
 
 
-def _button(text: str, action_id: str, case: Case, style: str | None = None) -> dict:
-    button = {"type": "button", "text": {"type": "plain_text", "text": text}, "action_id": action_id,
-              "value": str(case.id)}
-    if style:
-        button["style"] = style
-    return button
-
-
 def handler_message(case: Case, reporter_name: str, about_name: str | None, why: str,
                     status_line: str) -> tuple[str, list[dict]]:
     kind = "a report of online threats, abuse or harassment" if case.kind == "harassment" else \
@@ -105,9 +97,10 @@ def handler_message(case: Case, reporter_name: str, about_name: str | None, why:
         blocks.append(section(SAFEGUARDING_REMINDER))
     blocks.append(section(status_line))
     if case.status != "closed":
-        buttons = [_button("Add note", ids.ADD_CASE_NOTE, case), _button("Close with outcome", ids.CLOSE_CASE, case)]
+        buttons = [button("Add note", ids.ADD_CASE_NOTE, str(case.id)),
+                   button("Close with outcome", ids.CLOSE_CASE, str(case.id))]
         if case.status == "open":
-            buttons.insert(0, _button("Acknowledge", ids.ACKNOWLEDGE_CASE, case, "primary"))
+            buttons.insert(0, button("Acknowledge", ids.ACKNOWLEDGE_CASE, str(case.id), "primary"))
         blocks.append({"type": "actions", "block_id": f"case_{case.id}", "elements": buttons})
     return text, blocks
 
@@ -149,7 +142,7 @@ def home_sections(mine: list[Case], handling: list[Case], names: dict[str, str])
         who = escape(names.get(case.reporter_id, case.reporter_id))
         block = section(f"*{case.reference}* from {who} · {escape(case.platform)} · _{STATUS_WORDS[case.status]}_")
         if case.status == "open":
-            block["accessory"] = _button("Acknowledge", ids.ACKNOWLEDGE_CASE, case, "primary")
+            block["accessory"] = button("Acknowledge", ids.ACKNOWLEDGE_CASE, str(case.id), "primary")
         blocks.append(block)
     for case in mine:
         blocks.append(section(f"Your report *{case.reference}* · {escape(case.platform)} · "

@@ -7,7 +7,7 @@ from blocks import ids
 from blocks.access_requests import home_sections as request_sections
 from blocks.answers import EXAMPLE_QUESTIONS
 from blocks.cases import home_sections as case_sections
-from blocks.text import context, escape, section
+from blocks.text import button, context, escape, section
 from knowledge.protocol import Protocol
 from workflows.access_requests import AccessRequest
 from workflows.cases import Case
@@ -32,9 +32,8 @@ def reading_sections(protocol: Protocol, reading: ReadingStatus | None) -> list[
     else:
         blocks.append(section(f"Please read the {escape(protocol.title)} ({escape(protocol.version)}) and "
                               "confirm you have understood it."))
-        blocks.append({"type": "actions", "elements": [{
-            "type": "button", "style": "primary", "action_id": ids.ACKNOWLEDGE_POLICY, "value": reading.version,
-            "text": {"type": "plain_text", "text": "I have read and understood"}}]})
+        blocks.append({"type": "actions", "elements": [
+            button("I have read and understood", ids.ACKNOWLEDGE_POLICY, reading.version, "primary")]})
     team = reading.team_done + len(reading.team_pending)
     if team:
         waiting = f" Still to do: {escape(', '.join(reading.team_pending))}." if reading.team_pending else ""

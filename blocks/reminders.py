@@ -3,18 +3,10 @@
 import datetime as dt
 
 from blocks import ids
-from blocks.text import context, escape, section
+from blocks.text import button, context, escape, section
 from knowledge.protocol import Protocol
 from workflows.access_requests import AccessRequest
 from workflows.timekeeping import long_date
-
-
-def _button(text: str, action_id: str, value: str, style: str | None = None) -> dict:
-    button = {"type": "button", "text": {"type": "plain_text", "text": text}, "action_id": action_id,
-              "value": value}
-    if style:
-        button["style"] = style
-    return button
 
 
 def review_reminder(protocol: Protocol, today: dt.date, unanswered: list[str]) -> tuple[str, list[dict]]:
@@ -57,7 +49,7 @@ def acknowledge_request(protocol: Protocol, version: str, acknowledged_on: str |
         blocks.append(context(f"Thank you. You confirmed you have read and understood it on {acknowledged_on}."))
     else:
         blocks.append({"type": "actions", "elements": [
-            _button("I have read and understood", ids.ACKNOWLEDGE_POLICY, version, "primary")]})
+            button("I have read and understood", ids.ACKNOWLEDGE_POLICY, version, "primary")]})
     return text, blocks
 
 
@@ -70,8 +62,8 @@ def expiring(request: AccessRequest, today: dt.date) -> tuple[str, list[dict]]:
         section("If the work still needs it, ask for a renewal. If the reason has ended, end it now and remove "
                 "the contact: delete the friend status, close the group (section 5.6)."),
         {"type": "actions", "elements": [
-            _button("Ask for a renewal", ids.RENEW_REQUEST, str(request.id), "primary"),
-            _button("It has ended, contact removed", ids.END_PERMISSION, str(request.id))]},
+            button("Ask for a renewal", ids.RENEW_REQUEST, str(request.id), "primary"),
+            button("It has ended, contact removed", ids.END_PERMISSION, str(request.id))]},
     ]
 
 
@@ -82,7 +74,7 @@ def ended_confirm(request: AccessRequest, lead: str) -> tuple[str, list[dict]]:
         section("That means deleting the friend status or connection, or closing the group, so no further "
                 "communication can happen."),
         {"type": "actions", "elements": [
-            _button("Contact removed", ids.CONFIRM_REMOVED, str(request.id), "primary")]},
+            button("Contact removed", ids.CONFIRM_REMOVED, str(request.id), "primary")]},
     ]
 
 

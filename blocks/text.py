@@ -1,4 +1,5 @@
-"""Getting text safely into Slack messages. The one place text is escaped on its way out (and decoded on its way in)."""
+"""Getting text safely into Slack messages (escaped on its way out, decoded on its way in), and the small
+blocks every message is made of."""
 
 SECTION_TEXT_LIMIT = 3000  # Slack's limit for a section block's text
 
@@ -30,3 +31,10 @@ def section(mrkdwn: str, block_id: str | None = None) -> dict:
 
 def context(mrkdwn: str) -> dict:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(mrkdwn)}]}
+
+
+def button(text: str, action_id: str, value: str, style: str | None = None) -> dict:
+    element = {"type": "button", "text": {"type": "plain_text", "text": text}, "action_id": action_id, "value": value}
+    if style:
+        element["style"] = style
+    return element
