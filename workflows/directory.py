@@ -63,7 +63,8 @@ class Directory:
 def read_directory(path: str | Path) -> Directory:
     path = Path(path)
     if not path.exists():
-        return Directory(problems=(f"{path}: no staff directory file",))
+        return Directory(problems=("no staff directory file yet: questions work, but requests and reports need one "
+                                   "(README.md, 'The staff directory')",))
     people: dict[str, Person] = {}
     problems: list[str] = []
     # errors="replace": a file saved from Excel as plain "CSV" (not UTF-8) must cost the rows it spoils, not the bot.

@@ -3,6 +3,7 @@ and a fake Slack Web API (fake_slack.py) that it reaches over HTTP through SLACK
 
 import http.client
 import inspect
+import os
 import re
 import sqlite3
 import threading
@@ -141,3 +142,14 @@ def bot(bot_env, fake_slack):
         thread.join(timeout=5)
         # Let listeners still running in the background finish before the fake Slack and the database go.
         running.finish_listeners()
+
+
+@pytest.fixture(autouse=True)
+def staff_directory(request, bot_env, tmp_path):
+    """A test module's STAFF_CSV, if it has one, written where the bot reads its staff directory."""
+    path = tmp_path / "staff.csv"
+    text = getattr(request.module, "STAFF_CSV", None)
+    if text is not None:
+        assert os.environ["STAFF_DIRECTORY"] == str(path)
+        path.write_text(text, encoding="utf-8")
+    return path

@@ -1,5 +1,7 @@
 """Reading what the bot sent through the fake Slack, and clicking its buttons, as a person in Slack would."""
 
+from urllib.parse import parse_qs
+
 import signing
 from fake_slack import RESPONSE_URL, block_texts, find_button
 
@@ -48,3 +50,20 @@ def reply_to(bot, response_id: str) -> str:
     [call] = bot.fake.wait_for(RESPONSE_URL, where=lambda c: c.path == f"/response/{response_id}")
     assert call.params["response_type"] == "ephemeral" and call.params["replace_original"] is False
     return call.params["text"]
+
+
+def type_command(bot, command: str, text: str, user: str, response_id: str = "command") -> tuple[int, str, str]:
+    """Type `command text` in Slack; Slack's answer (status, body) and the trigger ID it sent."""
+    body = signing.slash_command(command, text, bot.fake.response_url(response_id), user=user)
+    status, reply = bot.post(body, signing.FORM)
+    return status, reply, parse_qs(body)["trigger_id"][0]
+
+
+def next_call(bot, method: str, before: int, **where):
+    """The call to `method` after the first `before` ones (matching `where`), once it arrives."""
+    return bot.fake.wait_for(method, count=before + 1, **where)[before]
+
+
+def opened(call) -> dict:
+    """The modal as Slack holds it: what the bot opened, with the ID Slack gave it."""
+    return {**call.params["view"], "id": call.response["view"]["id"]}

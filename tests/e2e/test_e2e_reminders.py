@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import signing
 from fake_slack import RESPONSE_URL, find_button
-from slack_messages import as_message, buttons, click, dms, words
+from slack_messages import as_message, buttons, click, dms, type_command, words
 
 from blocks import ids
 from clock import Clock
@@ -40,14 +40,6 @@ U0COLL,Cath Colleague,cath@oakfield.sch.uk,staff,Oakfield Academy,U0HEAD
 VERSION = "2021-05-27"  # the shipped protocol's, which the bot loads
 
 
-@pytest.fixture(autouse=True)
-def staff_directory(bot_env, tmp_path):
-    path = tmp_path / "staff.csv"
-    assert os.environ["STAFF_DIRECTORY"] == str(path)
-    path.write_text(STAFF_CSV, encoding="utf-8")
-    return path
-
-
 def london(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text).replace(tzinfo=TZ)
 
@@ -57,8 +49,7 @@ def london(text: str) -> dt.datetime:
 
 def campaign_command(bot, text: str, user: str) -> dict:
     """Type `/policy-campaign text`; what the bot answered there and then (only the person typing sees it)."""
-    body = signing.slash_command("/policy-campaign", text, bot.fake.response_url("campaign"), user=user)
-    status, reply = bot.post(body, signing.FORM)
+    status, reply, _ = type_command(bot, "/policy-campaign", text, user, "campaign")
     assert status == 200
     return json.loads(reply)
 

@@ -9,7 +9,6 @@ of Tara's with no part in any report.
 import datetime as dt
 import json
 import logging
-import os
 import re
 import sqlite3
 from urllib.parse import parse_qs
@@ -17,7 +16,7 @@ from urllib.parse import parse_qs
 import pytest
 import signing
 from fake_slack import RESPONSE_URL, find_button
-from slack_messages import as_message, buttons, click, delivered, dms, reply_to, words
+from slack_messages import as_message, buttons, click, delivered, dms, next_call, opened, reply_to, type_command, words
 
 from blocks import ids
 from blocks.cases import SAFEGUARDING_REMINDER
@@ -41,33 +40,11 @@ INJECTION = "<!channel> <!here> <@U123> <#C0STAFFRM> <https://evil.example|click
 MENTIONS = ("<!channel>", "<!here>", "<@U123>", "<#C0STAFFRM>", "<https://evil.example")
 
 
-@pytest.fixture(autouse=True)
-def staff_directory(bot_env, tmp_path):
-    """The directory at the STAFF_DIRECTORY path the bot is given."""
-    path = tmp_path / "staff.csv"
-    assert os.environ["STAFF_DIRECTORY"] == str(path)
-    path.write_text(STAFF_CSV, encoding="utf-8")
-    return path
-
-
 # --- doing what people do -------------------------------------------------------------------------------------------
 
 
 def slash(bot, text: str, user: str = TA, response_id: str = "command") -> tuple[int, str, str]:
-    """Type `/report-harassment text`; Slack's answer (status, body) and the trigger ID it sent."""
-    body = signing.slash_command("/report-harassment", text, bot.fake.response_url(response_id), user=user)
-    status, reply = bot.post(body, signing.FORM)
-    return status, reply, parse_qs(body)["trigger_id"][0]
-
-
-def next_call(bot, method: str, before: int, **where):
-    """The call to `method` after the first `before` ones (matching `where`), once it arrives."""
-    return bot.fake.wait_for(method, count=before + 1, **where)[before]
-
-
-def opened(call) -> dict:
-    """The modal as Slack holds it: what the bot opened, with the ID Slack gave it."""
-    return {**call.params["view"], "id": call.response["view"]["id"]}
+    return type_command(bot, "/report-harassment", text, user, response_id)
 
 
 def open_form(bot, text: str = "", user: str = TA) -> dict:

@@ -7,13 +7,12 @@ Cath is a colleague of Tom's with no part in his request.
 
 import datetime as dt
 import json
-import os
 from urllib.parse import parse_qs
 
 import pytest
 import signing
 from fake_slack import RESPONSE_URL, find_button
-from slack_messages import as_message, buttons, click, dms, reply_to, words
+from slack_messages import as_message, buttons, click, dms, next_call, opened, reply_to, type_command, words
 
 from blocks import ids
 from workflows.access_requests import NOT_IN_DIRECTORY
@@ -31,33 +30,11 @@ U0COLL,Cath Colleague,cath@oakfield.sch.uk,staff,Oakfield Academy,U0HEAD
 PURPOSE = "run the PE insta"
 
 
-@pytest.fixture(autouse=True)
-def staff_directory(bot_env, tmp_path):
-    """The directory at the STAFF_DIRECTORY path the bot is given."""
-    path = tmp_path / "staff.csv"
-    assert os.environ["STAFF_DIRECTORY"] == str(path)
-    path.write_text(STAFF_CSV, encoding="utf-8")
-    return path
-
-
 # --- doing what people do -------------------------------------------------------------------------------------------
 
 
 def slash(bot, text: str, user: str = TEACHER, response_id: str = "command") -> tuple[int, str, str]:
-    """Type `/request-access text`; Slack's answer (status, body) and the trigger ID it sent."""
-    body = signing.slash_command("/request-access", text, bot.fake.response_url(response_id), user=user)
-    status, reply = bot.post(body, signing.FORM)
-    return status, reply, parse_qs(body)["trigger_id"][0]
-
-
-def next_call(bot, method: str, before: int, **where):
-    """The call to `method` after the first `before` ones (matching `where`), once it arrives."""
-    return bot.fake.wait_for(method, count=before + 1, **where)[before]
-
-
-def opened(call) -> dict:
-    """The modal as Slack holds it: what the bot opened, with the ID Slack gave it."""
-    return {**call.params["view"], "id": call.response["view"]["id"]}
+    return type_command(bot, "/request-access", text, user, response_id)
 
 
 def open_form(bot, text: str = PURPOSE, user: str = TEACHER) -> dict:
