@@ -108,16 +108,15 @@ def block_actions(button: dict, block_id: str, message: dict, response_url: str,
         "message": message,
         "state": {"values": {}},
         "response_url": response_url,
-        "actions": [{
-            "type": "button",
-            "action_id": button["action_id"],
-            "block_id": block_id,
-            "text": button["text"],
-            "value": button.get("value", ""),
-            "action_ts": message_ts(),
-        }],
+        "actions": [clicked(button, block_id)],
     }
     return urlencode({"payload": json.dumps(payload)})
+
+
+def clicked(button: dict, block_id: str) -> dict:
+    """A button as Slack reports it in a click."""
+    return {"type": "button", "action_id": button["action_id"], "block_id": block_id, "text": button["text"],
+            "value": button.get("value", ""), "action_ts": message_ts()}
 
 
 def app_home_opened(user: str = STAFF_USER, channel: str = STAFF_DM) -> dict:
@@ -138,14 +137,7 @@ def home_block_actions(button: dict, block_id: str, view: dict, user: str = STAF
         "enterprise": None,
         "is_enterprise_install": False,
         "view": {"id": "VHOME", "team_id": TEAM_ID, "state": {"values": {}}, **view, "type": "home"},
-        "actions": [{
-            "type": "button",
-            "action_id": button["action_id"],
-            "block_id": block_id,
-            "text": button["text"],
-            "value": button.get("value", ""),
-            "action_ts": message_ts(),
-        }],
+        "actions": [clicked(button, block_id)],
     }
     return urlencode({"payload": json.dumps(payload)})
 
