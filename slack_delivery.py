@@ -157,9 +157,7 @@ class SlackDelivery:
         if kind == "request.decide.arrived":
             return request_blocks.reached_approver(request, self.name(request.approver_id))
         if kind == "request.approved":
-            statement = access_requests.permission_statement(
-                request, self.name(request.requester_id), self.name(request.decided_by), timezone)
-            return request_blocks.permission_message(request, statement)
+            return self.permission_message(request)
         if kind == "request.denied":
             return request_blocks.denied_message(request, self.name(request.decided_by))
         if kind == "request.withdrawn":
@@ -197,6 +195,24 @@ class SlackDelivery:
                 f"{self.name(request.requester_id)}'s permission {request.reference} has ended, but they have not "
                 "confirmed that the online contact has been removed (section 5.6). Please check with them.")
         raise ValueError(f"no message for notifications of kind {kind}")
+
+    def permission_message(self, request: access_requests.AccessRequest) -> tuple[str, list[dict]]:
+        statement = access_requests.permission_statement(
+            request, self.name(request.requester_id), self.name(request.decided_by), self.services.settings.timezone)
+        return request_blocks.permission_message(request, statement)
+
+    def permission_for(self, request_id: int, user_id: str) -> tuple[str, list[dict]]:
+        """The written permission, shown again to the requester, their approver or an admin; a polite no to others."""
+        request = access_requests.get(self.services.database, request_id)
+        person = self.services.directory.current().get(user_id)
+        admin = bool(person and person.has("admin"))
+        allowed = request and (user_id in (request.requester_id, request.approver_id) or admin)
+        if not allowed:
+            return request_blocks.simple_notice("I can't find a permission of yours with that reference.")
+        if request.status not in ("approved", "ended", "expired", "renewed"):
+            return request_blocks.simple_notice(f"{request.reference} is {access_requests.STATUS_WORDS[request.status]}"
+                                                ", so there is no written permission to show.")
+        return self.permission_message(request)
 
     def approver_message(self, request: access_requests.AccessRequest,
                          recipient: str | None = None) -> tuple[str, list[dict]]:

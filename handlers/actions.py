@@ -166,20 +166,6 @@ def register(app: App, services: Services, delivery: SlackDelivery) -> None:
     @app.action(ids.SHOW_PERMISSION)
     def show_permission(ack: Ack, body: dict, action: dict, client: WebClient, respond: Respond):
         ack()
-        text, blocks = permission_for(services, delivery, int(action["value"]), body["user"]["id"])
+        text, blocks = delivery.permission_for(int(action["value"]), body["user"]["id"])
         client.chat_postMessage(channel=body["user"]["id"], text=escape(text), blocks=blocks)
 
-
-def permission_for(services: Services, delivery: SlackDelivery, request_id: int, user_id: str):
-    """The written permission, for the requester, their approver or an admin; a polite no for anyone else."""
-    request = access_requests.get(services.database, request_id)
-    person = services.directory.current().get(user_id)
-    allowed = request and (user_id in (request.requester_id, request.approver_id) or (person and person.has("admin")))
-    if not allowed:
-        return request_blocks.simple_notice("I can't find a permission of yours with that reference.")
-    if request.status not in ("approved", "ended", "expired", "renewed"):
-        return request_blocks.simple_notice(f"{request.reference} is {access_requests.STATUS_WORDS[request.status]}"
-                                            ", so there is no written permission to show.")
-    statement = access_requests.permission_statement(request, delivery.name(request.requester_id),
-                                                     delivery.name(request.decided_by), services.settings.timezone)
-    return request_blocks.permission_message(request, statement)

@@ -7,7 +7,6 @@ from blocks import access_requests as request_blocks
 from blocks import cases as case_blocks
 from blocks.answers import answer_blocks, answer_text, help_blocks, help_text
 from blocks.text import escape, unescape
-from handlers.actions import permission_for
 from handlers.replies import open_form
 from services import Services
 from slack_delivery import SlackDelivery
@@ -32,7 +31,7 @@ def register(app: App, services: Services, delivery: SlackDelivery) -> None:
         user_id = command["user_id"]
         words = text.split()
         if len(words) == 2 and words[0].lower() == "show" and parse_reference(words[1]):
-            show, blocks = permission_for(services, delivery, parse_reference(words[1]), user_id)
+            show, blocks = delivery.permission_for(parse_reference(words[1]), user_id)
             ack(response_type="ephemeral", text=escape(show), blocks=blocks)
             return
         if services.directory.current().get(user_id) is None:
