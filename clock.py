@@ -9,7 +9,9 @@ tick as of the instant T: operators use it to check the schedule, tests to trave
 import datetime as dt
 import logging
 import os
+import signal
 import socket
+import sys
 import uuid
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -58,6 +60,8 @@ class Clock:
         return scheduler
 
     def run_forever(self) -> None:
+        # A platform stops a process with SIGTERM: end as on Ctrl-C, so the lease is handed back at once.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         scheduler = BlockingScheduler()
         scheduler.add_job(self.tick, "interval", seconds=TICK_SECONDS, max_instances=1, coalesce=True)
         self.tick()
