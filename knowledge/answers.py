@@ -6,6 +6,7 @@ Plain data, no Slack: the console, the `ask` command and the Slack blocks all re
 import datetime as dt
 from dataclasses import dataclass
 
+from knowledge.embeddings import load_encoder
 from knowledge.language import StaffLanguage
 from knowledge.matcher import Match, Matcher
 from knowledge.protocol import Protocol, Section, load_protocol
@@ -50,10 +51,11 @@ class Answer:
 class PolicyGuide:
     """Answers questions about one loaded protocol."""
 
-    def __init__(self, protocol: Protocol, language: StaffLanguage | None = None):
+    def __init__(self, protocol: Protocol, language: StaffLanguage | None = None, encoder=None, **matcher_settings):
         self.protocol = protocol
         vocabulary = [s.text + " " + " ".join(s.examples) for s in protocol.sections.values()]
-        self.matcher = Matcher(protocol, language or StaffLanguage(extra_vocabulary=vocabulary))
+        self.matcher = Matcher(protocol, language or StaffLanguage(extra_vocabulary=vocabulary),
+                               encoder or load_encoder(), **matcher_settings)
 
     @classmethod
     def from_file(cls, path) -> "PolicyGuide":

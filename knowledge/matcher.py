@@ -2,14 +2,19 @@
 
 Each section is known by its own words and by examples of how staff ask about
 it (both in the protocol file); the out-of-scope examples in
-`staff_language.toml` stand for everything the protocol does not cover. Texts
-pass through the staff-language normaliser (concepts, word stems, spelling
-fixed by rapidfuzz), then a naive Bayes model over those terms ranks
-the sections.
+`staff_language.toml` stand for everything the protocol does not cover. Three
+scores are added for each label (a section, or "out of scope"):
 
-The bot answers only when the best section clearly beats "out of scope";
-when "out of scope" wins it says the question is not about the protocol, and
-in between it says it is not sure.
+- naive Bayes over the staff-language terms (concepts, word stems, spelling fixed);
+- rapidfuzz similarity to the label's nearest example, on those terms;
+- the meaning of the question: cosine similarity of its sentence embedding
+  (all-MiniLM-L6-v2, see `embeddings.py`) to the label's nearest examples.
+
+The bot answers only when the best section clearly beats "out of scope"; when
+"out of scope" wins it says the question is not about the protocol, and in
+between it says it is not sure. The weights below were chosen on the tuning
+half of the real staff questions, the margin by cross-validation on the
+examples (`bench/choose_margin.py`).
 """
 
 import math
@@ -26,6 +31,8 @@ SMOOTHING = 0.1  # additive smoothing of term counts
 POLICY_TEXT_WEIGHT = 1.0  # the policy's own words count as this many examples
 NEAREST_EXAMPLE_WEIGHT = 0.15  # per point of rapidfuzz similarity (0-100) to the nearest example
 MIN_SIMILARITY = 30  # examples less similar than this do not count as near
+MEANING_WEIGHT = 40.0  # per unit of cosine similarity to a label's nearest examples
+MEANING_NEIGHBOURS = 3  # how many of a label's nearest examples are averaged
 MIN_MARGIN = 5.0  # score by which the best section must beat "out of scope" for the bot to be sure
 SECOND_SECTION_RATIO = 0.5  # a runner-up at least this probable, relative to the best, is cited too
 
@@ -46,22 +53,28 @@ class Match:
 
 
 class Matcher:
-    def __init__(self, protocol: Protocol, language: StaffLanguage):
+    def __init__(self, protocol: Protocol, language: StaffLanguage, encoder=None,
+                 meaning_weight: float = MEANING_WEIGHT, min_margin: float = MIN_MARGIN):
         self.language = language
+        self.encoder = encoder
+        self.meaning_weight = meaning_weight
+        self.min_margin = min_margin
         counts: dict[str, Counter] = defaultdict(Counter)
-        examples: list[tuple[str, list[str]]] = []
+        examples: list[tuple[str, str]] = []
         for section in protocol.sections.values():
             for text in (*section.examples, section.title, section.headline):
-                examples.append((section.id, language.terms(text)))
+                examples.append((section.id, text))
             for text in (section.text, section.summary):
                 for term in set(language.terms(text)):
                     counts[section.id][term] += POLICY_TEXT_WEIGHT
         for text in language.out_of_scope_examples:
-            examples.append((OUT_OF_SCOPE, language.terms(text)))
-        for label, terms in examples:
+            examples.append((OUT_OF_SCOPE, text))
+        example_terms = [language.terms(text) for _, text in examples]
+        for (label, _), terms in zip(examples, example_terms, strict=True):
             counts[label].update(set(terms))
         self.example_labels = [label for label, _ in examples]
-        self.example_terms = [" ".join(terms) for _, terms in examples]
+        self.example_terms = [" ".join(terms) for terms in example_terms]
+        self.labels = list(counts)
 
         self.vocabulary = frozenset(f for c in counts.values() for f in c)
         size = len(self.vocabulary)
@@ -72,6 +85,14 @@ class Matcher:
             self.log_probability[label] = {f: math.log((n + SMOOTHING) / total) for f, n in c.items()}
             self.log_unseen[label] = math.log(SMOOTHING / total)
 
+        self.example_vectors = None
+        if encoder is not None:
+            import numpy as np
+
+            self.example_vectors = encoder.encode_cached([text for _, text in examples])
+            labels = np.array(self.example_labels)
+            self._label_rows = {label: np.flatnonzero(labels == label) for label in self.labels}
+
     def _nearest_examples(self, terms: list[str]) -> dict[str, float]:
         """For each label, rapidfuzz's similarity of the question to its nearest example (0-100)."""
         nearest: dict[str, float] = defaultdict(float)
@@ -81,27 +102,53 @@ class Matcher:
             nearest[label] = max(nearest[label], similarity)
         return nearest
 
-    def match(self, question: str) -> Match:
+    def _meaning(self, question: str) -> dict[str, float]:
+        """For each label, the mean cosine similarity of the question to its few nearest examples."""
+        if self.example_vectors is None:
+            return {}
+        import numpy as np
+
+        similarity = self.example_vectors @ self.encoder.encode_one(question)
+        meaning = {}
+        for label, rows in self._label_rows.items():
+            values = similarity[rows]
+            k = min(MEANING_NEIGHBOURS, len(values))
+            meaning[label] = float(np.partition(values, -k)[-k:].mean())
+        return meaning
+
+    def scores(self, question: str) -> dict[str, float] | None:
+        """Every label's score for a question (higher is likelier), or None when no word of it is known."""
         terms = self.language.terms(question)
         known = {term for term in terms if term in self.vocabulary}
-        if not known:
-            return Match(False, [], "out_of_scope")
+        meaning = self._meaning(question)
+        if not known and not meaning:
+            return None
         nearest = self._nearest_examples(terms)
-        scores = {
+        return {
             label: sum(log_p.get(term, self.log_unseen[label]) for term in known)
             + NEAREST_EXAMPLE_WEIGHT * nearest.get(label, 0.0)
+            + self.meaning_weight * meaning.get(label, 0.0)
             for label, log_p in self.log_probability.items()
         }
+
+    def match(self, question: str, only: frozenset[str] | None = None) -> Match:
+        """The best sections for a question; `only` limits them to some sections, and then the bot never abstains."""
+        scores = self.scores(question)
+        if scores is None:
+            return Match(False, [], "out_of_scope")
         best = max(scores.values())
         weights = {label: math.exp(s - best) for label, s in scores.items()}
-        total = sum(weights.values())
         out_of_scope = scores.pop(OUT_OF_SCOPE)
-        ranked_ids = sorted(scores, key=scores.get, reverse=True)[:3]
+        candidates = [sid for sid in scores if only is None or sid in only]
+        total = sum(weights[sid] for sid in candidates) + (weights[OUT_OF_SCOPE] if only is None else 0.0)
+        ranked_ids = sorted(candidates, key=scores.get, reverse=True)[:3]
         ranked = [(sid, weights[sid] / total) for sid in ranked_ids]
+        if only is not None:
+            return Match(True, ranked, "matched")
         margin = scores[ranked_ids[0]] - out_of_scope
         if margin < 0:
             return Match(False, ranked, "out_of_scope")
-        if margin < MIN_MARGIN:
+        if margin < self.min_margin:
             return Match(False, ranked, "not_sure")
         return Match(True, ranked, "matched")
 

@@ -1,0 +1,111 @@
+"""Read a question for what matters before any section: a child at risk, harm done to the person asking,
+and questions that are for someone else (HR, IT, an app's own help pages, another policy).
+
+The words come from the `[triage]` table of `staff_language.toml`; the rules are here:
+
+- a child may be at risk when a strong sign is named ("self-harm", "not safe at home"), when a weaker
+  one comes with a pupil ("nudes" of a "Y10"), or when another adult's private contact with a pupil is
+  described ("a colleague is messaging a sixth former");
+- the person asking is harmed when something hostile is done to them ("slagging me off", "a fake
+  account of me", "nasty comments about us"), not when they ask whether they may do it;
+- a how-to ("how do I block someone on Snapchat") is for the app's help pages.
+"""
+
+from dataclasses import dataclass
+
+from knowledge.language import StaffLanguage, words
+
+# Signs of risk to a child that need no pupil named alongside them.
+STRONG_SIGNS = {
+    "self harm", "self-harm", "selfharm", "self harming", "self-harming", "suicide", "suicidal", "end it all",
+    "ending it all", "grooming", "groomed", "being groomed", "sextortion", "upskirt", "upskirting", "cse",
+    "child sexual", "county lines", "radicalised", "radicalized", "radicalisation", "fgm", "forced marriage",
+    "trafficked", "not safe at home", "isn't safe at home", "isnt safe at home", "unsafe at home",
+    "scared to go home", "afraid to go home", "frightened to go home", "abused at home", "want to die",
+    "wants to die", "wanting to die", "kill herself", "kill himself", "kill themselves", "killing herself",
+    "killing himself", "take her own life", "take his own life", "end her life", "end his life", "overdose",
+}
+HOW_TO_WINDOW = 8  # an app action this many words after "how do I" makes it a how-to
+HARM_WINDOW = 6  # a target ("me", "us") this many words after a harmful act is the one harmed
+PASSIVE = {"being", "been", "getting", "got", "receiving", "received", "am", "was", "were", "is", "are"}
+FIRST_PERSON = {"i", "i'm", "im", "i've", "ive", "me", "my", "we", "us", "our", "myself"}
+
+
+@dataclass(frozen=True)
+class Triage:
+    safeguarding: bool = False  # a child may be at risk: the safeguarding step comes first
+    harmed: bool = False  # the person asking is on the receiving end of something hostile
+    how_to: bool = False  # how to work an app's settings: for the app's help pages
+    route: str | None = None  # "hr", "it", "other_policy" or "app_help": where to go when it is not ours
+    policy_named: str | None = None  # another policy named in the question
+
+
+def _phrases(texts) -> list[tuple[str, ...]]:
+    return sorted({tuple(words(t)) for t in texts if words(t)}, key=len, reverse=True)
+
+
+def _find(tokens: list[str], phrases: list[tuple[str, ...]]) -> list[tuple[int, tuple[str, ...]]]:
+    """Where each phrase occurs: (start, phrase), every occurrence."""
+    found = []
+    for start in range(len(tokens)):
+        for phrase in phrases:
+            if tuple(tokens[start:start + len(phrase)]) == phrase:
+                found.append((start, phrase))
+    return found
+
+
+class Triager:
+    def __init__(self, language: StaffLanguage, table: dict):
+        self.language = language
+        self.strong = _phrases(STRONG_SIGNS)
+        self.child_at_risk = _phrases(table["child_at_risk"])
+        self.adult_conduct = _phrases(table["adult_conduct"])
+        self.other_adult = _phrases(table["other_adult"])
+        self.harm = _phrases(table["harm"])
+        self.harm_target = {w for t in table["harm_target"] for w in words(t)}
+        self.my_things = {w for t in table["my_things"] for w in words(t)}
+        self.hostile = _phrases(table["hostile"])
+        self.how_to_phrases = _phrases(table["how_to"])
+        self.app_action = _phrases(table["app_action"])
+        self.routes = {route: _phrases(texts) for route, texts in table["routes"].items()}
+
+    def read(self, question: str) -> Triage:
+        tokens = [self.language.correct(w) for w in words(question)]
+        concepts = set(self.language.terms(question))
+        pupil = "pupil" in concepts
+        safeguarding = self._child_at_risk(tokens, pupil)
+        harmed = self._harmed(tokens)
+        how_to = self._how_to(tokens) and not (safeguarding or harmed)
+        route = "app_help" if how_to else next(
+            (name for name, phrases in self.routes.items() if _find(tokens, phrases)), None)
+        named = next((" ".join(p) for _, p in _find(tokens, self.routes["other_policy"])), None)
+        return Triage(safeguarding, harmed, how_to, route, named)
+
+    def _child_at_risk(self, tokens: list[str], pupil: bool) -> bool:
+        if _find(tokens, self.strong):
+            return True
+        if pupil and _find(tokens, self.child_at_risk):
+            return True
+        return pupil and bool(_find(tokens, self.adult_conduct)) and bool(_find(tokens, self.other_adult))
+
+    def _harmed(self, tokens: list[str]) -> bool:
+        if not _find(tokens, self.hostile):
+            return False
+        for start, phrase in _find(tokens, self.harm):
+            end = start + len(phrase)
+            after = tokens[end:end + HARM_WINDOW]
+            if self.harm_target.intersection(after):
+                return True
+            if any(w == "my" and nxt in self.my_things for w, nxt in zip(after, after[1:] + [""], strict=True)):
+                return True
+            before = tokens[max(0, start - 3):start]
+            if PASSIVE.intersection(before) and FIRST_PERSON.intersection(tokens[:start]):
+                return True
+        return False
+
+    def _how_to(self, tokens: list[str]) -> bool:
+        for start, phrase in _find(tokens, self.how_to_phrases):
+            end = start + len(phrase)
+            if _find(tokens[end:end + HOW_TO_WINDOW], self.app_action):
+                return True
+        return False
