@@ -5,10 +5,9 @@ from blocks.text import button, context, escape, quote, section
 from knowledge.answers import Answer
 
 WORKFLOW_HINTS = {
-    "request-access": "To ask for written permission, use `/request-access` or the button below.",
-    "report-harassment": "To report it confidentially, use `/report-harassment` or the button below.",
-    "record-contact": "To record it for your Head Teacher / Manager, use `/report-harassment contact` or the "
-                      "button below.",
+    "request-access": "To ask for written permission: `/request-access`.",
+    "report-harassment": "To report it confidentially: `/report-harassment`.",
+    "record-contact": "To record it: `/report-harassment contact`.",
 }
 
 FEEDBACK_THANKS = "Thank you for the feedback. It helps the policy owner improve these answers."
@@ -27,21 +26,16 @@ def answer_text(answer: Answer) -> str:
 
 
 def answer_blocks(answer: Answer, question_id: int | None = None, feedback_given: bool = False) -> list[dict]:
+    """The first reply, short enough for a phone: the verdict, the sentence it rests on, the next step."""
     blocks = [section(f"*{escape(answer.headline)}*")]
-    for quoted in answer.sections:
-        blocks.append(section(f"*{quoted.reference}: {escape(quoted.title)}*\n{quote(quoted.text)}"))
-    if answer.related:
-        blocks.append(context("Also relevant: " + "; ".join(
-            f"*{s.reference}*, {escape(s.title)}: {escape(s.headline)}" for s in answer.related)))
-    if not answer.answered and answer.match.reason == "not_sure" and answer.match.ranked:
-        blocks.append(section("These parts of the protocol might be close: "
-                              + ", ".join(f"section {sid}" for sid in answer.match.section_ids[:3]) + "."))
-    next_step = f"*What to do next*\n{escape(answer.next_step)}"
+    if answer.sections:
+        blocks.append(section(f"{quote(answer.key_sentence)}\n_{answer.sections[0].reference}_"))
     hints = [WORKFLOW_HINTS[w] for w in answer.workflows]
-    if hints:
-        next_step += "\n" + " ".join(hints)
-    blocks.append(section(next_step))
+    if answer.next_step or hints:
+        blocks.append(section(" ".join(["*What to do next:*", escape(answer.next_step), *hints])))
     buttons = [_workflow_button(answer, workflow) for workflow in answer.workflows]
+    if answer.sections and question_id is not None:
+        buttons.append(button("Show the policy text", ids.SHOW_POLICY_TEXT, str(question_id)))
     if buttons:
         blocks.append({"type": "actions", "block_id": ids.ANSWER_WORKFLOWS, "elements": buttons})
     blocks.append(context(f"Who to ask: {escape(answer.ask)}  ·  {escape(answer.version)}"))
@@ -55,6 +49,16 @@ def answer_blocks(answer: Answer, question_id: int | None = None, feedback_given
                          button("Not helpful", ids.ANSWER_NOT_HELPFUL, str(question_id))],
         })
     return blocks
+
+
+def policy_text_blocks(answer: Answer) -> list[dict]:
+    """Everything behind a short answer: each section it rests on, whole, and what else is relevant."""
+    blocks = [section(f"*{quoted.reference}: {escape(quoted.title)}*\n{quote(quoted.text)}")
+              for quoted in answer.sections]
+    if answer.related:
+        blocks.append(context("Also relevant: " + "; ".join(
+            f"*{s.reference}*, {escape(s.title)}: {escape(s.headline)}" for s in answer.related)))
+    return blocks or [section("There is no policy text behind that answer.")]
 
 
 def _workflow_button(answer: Answer, workflow: str) -> dict:

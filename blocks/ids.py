@@ -4,6 +4,7 @@ ANSWER_HELPFUL = "answer_helpful"
 ANSWER_NOT_HELPFUL = "answer_not_helpful"
 FEEDBACK_BLOCK = "answer_feedback"
 ANSWER_WORKFLOWS = "answer_workflows"
+SHOW_POLICY_TEXT = "show_policy_text"
 
 # /request-access: the form, its fields (block IDs; each input's action ID is the same), and the buttons.
 REQUEST_FORM = "request_access_form"

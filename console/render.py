@@ -1,23 +1,45 @@
-"""An answer as plain text, for the console and `python bot.py ask`."""
+"""An answer as plain text, for the console and `python bot.py ask`.
+
+The first reply is short enough for a phone screen: the verdict, the one sentence of the policy it
+rests on, what to do next and who to ask. `more` gives the sections in full.
+"""
 
 import textwrap
 
 from knowledge.answers import Answer
 
+WIDTH = 78
 WORKFLOW_HINTS = {
-    "request-access": "In Slack, /request-access asks for written permission.",
-    "report-harassment": "In Slack, /report-harassment reports it confidentially.",
-    "record-contact": "In Slack, /report-harassment contact records it for your Head Teacher / Manager.",
+    "request-access": "To ask for written permission: /request-access.",
+    "report-harassment": "To report it confidentially: /report-harassment.",
+    "record-contact": "To record it: /report-harassment contact.",
 }
+MORE_HINT = "Type more for the policy text in full."
 
 
 def _wrap(text: str, indent: str = "") -> str:
-    return "\n".join(textwrap.fill(line, width=78, initial_indent=indent, subsequent_indent=indent)
+    return "\n".join(textwrap.fill(line, width=WIDTH, initial_indent=indent, subsequent_indent=indent)
                      for line in text.splitlines())
 
 
+def _next_step(answer: Answer) -> str:
+    return " ".join([answer.next_step, *(WORKFLOW_HINTS[w] for w in answer.workflows)]).strip()
+
+
 def answer_as_text(answer: Answer) -> str:
+    """The short answer: what a member of staff sees first."""
     parts = [_wrap(answer.headline)]
+    if answer.sections:
+        parts.append(_wrap(f"\u201c{answer.key_sentence}\u201d ({answer.sections[0].reference})", indent="  > "))
+    if answer.next_step or answer.workflows:
+        parts.append(_wrap(f"Next: {_next_step(answer)}"))
+    parts.append(_wrap(f"Ask: {answer.ask}. {answer.version[0].upper()}{answer.version[1:]}."))
+    return "\n".join(parts)
+
+
+def answer_in_full(answer: Answer) -> str:
+    """Everything behind the short answer: each section it rests on, whole, and what else is relevant."""
+    parts = []
     for section in answer.sections:
         parts.append(f"{section.reference}: {section.title}\n" + _wrap(section.text, indent="  > "))
     for section in answer.related:
@@ -25,7 +47,4 @@ def answer_as_text(answer: Answer) -> str:
     if not answer.answered and answer.match.reason == "not_sure" and answer.match.ranked:
         parts.append("These parts of the protocol might be close: "
                      + ", ".join(f"section {sid}" for sid in answer.match.section_ids[:3]) + ".")
-    next_step = answer.next_step + "".join(f" {WORKFLOW_HINTS[w]}" for w in answer.workflows)
-    parts.append(_wrap(f"What to do next: {next_step}"))
-    parts.append(_wrap(f"Who to ask: {answer.ask}. ({answer.version}.)"))
-    return "\n\n".join(parts)
+    return "\n\n".join(parts) or "There is no policy text behind that answer."

@@ -9,7 +9,7 @@ from blocks import access_requests as request_blocks
 from blocks import cases as case_blocks
 from blocks import ids
 from blocks import reminders as reminder_blocks
-from blocks.answers import FEEDBACK_THANKS, answer_blocks, answer_text
+from blocks.answers import FEEDBACK_THANKS, answer_blocks, answer_text, policy_text_blocks
 from blocks.text import escape
 from handlers.replies import from_home, open_form, publish_home, tell
 from services import Services
@@ -36,6 +36,14 @@ def register(app: App, services: Services, delivery: SlackDelivery) -> None:
         else:
             # A thread answer is shared: colleagues may still want to rate it, so thank this person privately.
             respond(replace_original=False, response_type="ephemeral", text=FEEDBACK_THANKS)
+
+    @app.action(ids.SHOW_POLICY_TEXT)
+    def show_policy_text(ack: Ack, action: dict, respond: Respond):
+        ack()
+        asked = asked_question(services.guide, services.database, int(action["value"]))
+        if asked:
+            respond(replace_original=False, response_type="ephemeral", text="The policy text behind this answer",
+                    blocks=policy_text_blocks(asked.answer))
 
     @app.action(ids.OPEN_REQUEST_FORM)
     def open_request_form(ack: Ack, body: dict, action: dict, client: WebClient, respond: Respond):

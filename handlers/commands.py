@@ -12,7 +12,7 @@ from services import Services
 from slack_delivery import SlackDelivery
 from workflows import campaigns, cases
 from workflows.access_requests import NOT_IN_DIRECTORY, parse_reference
-from workflows.questions import ask
+from workflows.questions import ask, conversation_key, safeguarding_lead_for
 
 
 def register(app: App, services: Services, delivery: SlackDelivery) -> None:
@@ -22,7 +22,10 @@ def register(app: App, services: Services, delivery: SlackDelivery) -> None:
         if not question:
             ack(response_type="ephemeral", text=help_text(), blocks=help_blocks())
             return
-        asked = ask(services.guide, services.database, question, source="command")
+        user_id = command.get("user_id")
+        asked = ask(services.guide, services.database, question, source="command",
+                    conversation=conversation_key("slack", command.get("channel_id", ""), user_id or ""),
+                    safeguarding_lead=safeguarding_lead_for(services.directory.current(), user_id))
         ack(response_type="ephemeral", text=answer_text(asked.answer), blocks=answer_blocks(asked.answer, asked.id))
 
     @app.command("/request-access")

@@ -21,6 +21,9 @@ MAX_PHRASE_WORDS = 5
 # "messaging me", "added me", "trolling me": whether the person asking is the one acted on matters.
 DONE_TO_ME = {"message", "connect", "harassment", "bully", "tag", "criticise", "post", "photo", "react", "monitor"}
 WORDLESS = {"platform"}  # which site it is never changes the answer
+# Who the answer is about: a misspelling of one of these must never silently become someone else.
+DECIDING_WORDS = ("parent", "parents", "pupil", "pupils", "student", "students", "colleague", "colleagues",
+                  "governor", "governors", "teacher", "teachers", "child", "children")
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _SLACK_MARKUP = re.compile(r"<[@#!][^>]*>|<https?://[^>]*>|https?://\S+")
 # "Year 9", "Y9", "yr 9", "year9s": every way of naming a year group is one word.
@@ -59,6 +62,7 @@ class StaffLanguage:
                     self.phrases[key].append(concept)
         self.stopwords = {w for term in stopwords for w in words(term)}
         self.out_of_scope_examples: list[str] = out_of_scope["examples"]
+        self.triage: dict = data.get("triage", {})
         known = {w for key in self.phrases for w in key} | self.stopwords
         for text in extra_vocabulary:
             known.update(words(text))
@@ -70,6 +74,11 @@ class StaffLanguage:
         self._english = SpellChecker(language="en", distance=1)
 
     def correct(self, word: str) -> str:
+        if len(word) >= 4 and word not in DECIDING_WORDS:
+            # A slip in a word that decides the answer is fixed first: "parnet" must never stay unknown.
+            for deciding in DECIDING_WORDS:
+                if OSA.distance(word, deciding) <= (1 if len(deciding) < 7 else 2) and word not in self._english:
+                    return deciding
         if word in self.vocabulary or len(word) < 4 or word.isdigit():
             return word
         if word not in self._corrections:

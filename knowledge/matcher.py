@@ -119,10 +119,10 @@ class Matcher:
     def scores(self, question: str) -> dict[str, float] | None:
         """Every label's score for a question (higher is likelier), or None when no word of it is known."""
         terms = self.language.terms(question)
+        if not terms:  # nothing but greetings, markup or punctuation
+            return None
         known = {term for term in terms if term in self.vocabulary}
         meaning = self._meaning(question)
-        if not known and not meaning:
-            return None
         nearest = self._nearest_examples(terms)
         return {
             label: sum(log_p.get(term, self.log_unseen[label]) for term in known)

@@ -101,6 +101,11 @@ class Protocol:
             line += f"; its review was due {self.next_review} and is overdue"
         return line
 
+    def short_version(self, today: dt.date) -> str:
+        """The version in the few words an answer has room for: "protocol of 27 May 2021, review overdue"."""
+        line = f"protocol of {self.reviewed_on.day} {self.reviewed_on:%B %Y}"
+        return line + (", review overdue" if self.review_overdue(today) else "")
+
 
 def load_protocol(path: str | Path) -> Protocol:
     path = Path(path)

@@ -11,6 +11,7 @@ The words come from the `[triage]` table of `staff_language.toml`; the rules are
 - a how-to ("how do I block someone on Snapchat") is for the app's help pages.
 """
 
+import re
 from dataclasses import dataclass
 
 from knowledge.language import StaffLanguage, words
@@ -40,15 +41,16 @@ class Triage:
     policy_named: str | None = None  # another policy named in the question
 
 
-def _phrases(texts) -> list[tuple[str, ...]]:
-    return sorted({tuple(words(t)) for t in texts if words(t)}, key=len, reverse=True)
+_AGE = re.compile(r"\b(?:[4-9]|1[0-7]) ?(?:yrs?|years?)[ -]?old\b|\b(?:[4-9]|1[0-7]) ?yo\b")
+
+Phrases = dict[str, list[tuple[str, ...]]]  # by first word, longest first
 
 
-def _find(tokens: list[str], phrases: list[tuple[str, ...]]) -> list[tuple[int, tuple[str, ...]]]:
+def _find(tokens: list[str], phrases: Phrases) -> list[tuple[int, tuple[str, ...]]]:
     """Where each phrase occurs: (start, phrase), every occurrence."""
     found = []
-    for start in range(len(tokens)):
-        for phrase in phrases:
+    for start, token in enumerate(tokens):
+        for phrase in phrases.get(token, ()):
             if tuple(tokens[start:start + len(phrase)]) == phrase:
                 found.append((start, phrase))
     return found
@@ -57,22 +59,34 @@ def _find(tokens: list[str], phrases: list[tuple[str, ...]]) -> list[tuple[int, 
 class Triager:
     def __init__(self, language: StaffLanguage, table: dict):
         self.language = language
-        self.strong = _phrases(STRONG_SIGNS)
-        self.child_at_risk = _phrases(table["child_at_risk"])
-        self.adult_conduct = _phrases(table["adult_conduct"])
-        self.other_adult = _phrases(table["other_adult"])
-        self.harm = _phrases(table["harm"])
-        self.harm_target = {w for t in table["harm_target"] for w in words(t)}
-        self.my_things = {w for t in table["my_things"] for w in words(t)}
-        self.hostile = _phrases(table["hostile"])
-        self.how_to_phrases = _phrases(table["how_to"])
-        self.app_action = _phrases(table["app_action"])
-        self.routes = {route: _phrases(texts) for route, texts in table["routes"].items()}
+        self.strong = self._phrases(STRONG_SIGNS)
+        self.child_at_risk = self._phrases(table["child_at_risk"])
+        self.adult_conduct = self._phrases(table["adult_conduct"])
+        self.other_adult = self._phrases(table["other_adult"])
+        self.harm = self._phrases(table["harm"])
+        self.aimed_at_me = self._phrases(table["aimed_at_me"])
+        self.harm_target = {w for t in table["harm_target"] for w in self._words(t)}
+        self.permission_start = self._phrases(table["permission_start"])
+        self.my_things = {w for t in table["my_things"] for w in self._words(t)}
+        self.hostile = self._phrases(table["hostile"])
+        self.how_to_phrases = self._phrases(table["how_to"])
+        self.app_action = self._phrases(table["app_action"])
+        self.routes = {route: self._phrases(texts) for route, texts in table["routes"].items()}
+
+    def _words(self, text: str) -> list[str]:
+        # Phrases go through the same spelling fixes as questions, so both meet in the same words.
+        return [self.language.correct(w) for w in words(text)]
+
+    def _phrases(self, texts) -> Phrases:
+        phrases: Phrases = {}
+        for phrase in sorted({tuple(self._words(t)) for t in texts} - {()}, key=len, reverse=True):
+            phrases.setdefault(phrase[0], []).append(phrase)
+        return phrases
 
     def read(self, question: str) -> Triage:
-        tokens = [self.language.correct(w) for w in words(question)]
+        tokens = self._words(question)
         concepts = set(self.language.terms(question))
-        pupil = "pupil" in concepts
+        pupil = "pupil" in concepts or bool(_AGE.search(question.lower()))
         safeguarding = self._child_at_risk(tokens, pupil)
         harmed = self._harmed(tokens)
         how_to = self._how_to(tokens) and not (safeguarding or harmed)
@@ -86,20 +100,25 @@ class Triager:
             return True
         if pupil and _find(tokens, self.child_at_risk):
             return True
-        return pupil and bool(_find(tokens, self.adult_conduct)) and bool(_find(tokens, self.other_adult))
+        asks_permission = any(start == 0 for start, _ in _find(tokens[:5], self.permission_start))
+        return (pupil and not asks_permission and bool(_find(tokens, self.adult_conduct))
+                and bool(_find(tokens, self.other_adult)))
 
     def _harmed(self, tokens: list[str]) -> bool:
         if not _find(tokens, self.hostile):
             return False
+        if _find(tokens, self.aimed_at_me):
+            return True
         for start, phrase in _find(tokens, self.harm):
             end = start + len(phrase)
             after = tokens[end:end + HARM_WINDOW]
             if self.harm_target.intersection(after):
                 return True
-            if any(w == "my" and nxt in self.my_things for w, nxt in zip(after, after[1:] + [""], strict=True)):
+            following = tokens[end + 1:end + HARM_WINDOW + 1]
+            if any(w == "my" and nxt in self.my_things for w, nxt in zip(after, following, strict=False)):
                 return True
             before = tokens[max(0, start - 3):start]
-            if PASSIVE.intersection(before) and FIRST_PERSON.intersection(tokens[:start]):
+            if PASSIVE.intersection(before) and (FIRST_PERSON | self.harm_target).intersection(tokens[:start]):
                 return True
         return False
 

@@ -173,12 +173,19 @@ def _link_renewals(db: sqlite_utils.Database) -> None:
     db["access_requests"].add_column("renews_id", int)  # the permission this request would carry on
 
 
+def _thread_questions(db: sqlite_utils.Database) -> None:
+    # A hash of where a question was asked (a Slack thread, a DM), so a follow-up can be read with it.
+    db["questions"].add_column("conversation", str)
+    db["questions"].create_index(["conversation", "asked_at"])
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _create_question_log,
     _create_requests_audit_and_outbox,
     _create_cases,
     _create_reminders_and_campaigns,
     _link_renewals,
+    _thread_questions,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -11,10 +11,11 @@ from storage.timestamps import utc_now
 
 
 def record_question(database: Database, *, source: str, question: str, answered: bool,
-                    sections: list[str], verdict: str | None, score: float) -> int:
+                    sections: list[str], verdict: str | None, score: float, conversation: str | None = None) -> int:
     with database.connect() as db:
         row = {
             "asked_at": utc_now(),
+            "conversation": conversation,
             "source": source,
             "question": question,
             "answered": int(answered),
@@ -50,3 +51,11 @@ def get_question(database: Database, question_id: int) -> dict | None:
     with database.connect() as db:
         rows = list(db["questions"].rows_where("id = ?", [question_id]))
         return rows[0] if rows else None
+
+
+def last_question_in(database: Database, conversation: str, since: str) -> str | None:
+    """The latest question asked in a conversation since a moment, for reading a follow-up with it."""
+    with database.connect() as db:
+        row = db.execute("SELECT question FROM questions WHERE conversation = ? AND asked_at >= ? "
+                         "ORDER BY asked_at DESC, id DESC LIMIT 1", [conversation, since]).fetchone()
+        return row[0] if row else None

@@ -4,10 +4,10 @@ import json
 
 import pytest
 import signing
-from fake_slack import BOT_ID, BOT_USER_ID, block_texts
+from fake_slack import BOT_ID, BOT_USER_ID, RESPONSE_URL, block_texts
 
 from blocks.answers import help_blocks, help_text
-from blocks.ids import ANSWER_HELPFUL, ANSWER_NOT_HELPFUL
+from blocks.ids import ANSWER_HELPFUL, ANSWER_NOT_HELPFUL, SHOW_POLICY_TEXT
 from blocks.text import escape
 
 SNAPCHAT = "can I add a Year 9 on snap?"
@@ -27,7 +27,7 @@ def test_a_direct_message_is_answered_in_the_dm_verdict_first_citing_section_5_1
     texts = block_texts(call.params["blocks"])
     assert texts[0] == f"*{escape(expected.headline)}*"
     assert texts[0].startswith("*No.")
-    assert texts[1].startswith("*Section 5.1: ")
+    assert texts[1].startswith(">") and texts[1].endswith("_Section 5.1_")  # the one sentence it rests on
     [question] = bot.questions()
     assert question["source"] == "dm"
     assert question["question"] == SNAPCHAT
@@ -108,7 +108,7 @@ def test_slash_policy_is_answered_in_the_http_response_itself_ephemeral_with_blo
     expected = bot.services.guide.answer(question)
     assert reply["text"] == expected.headline
     assert block_texts(reply["blocks"])[0] == f"*{escape(expected.headline)}*"
-    assert any(text.startswith("*Section 5.1: ") for text in block_texts(reply["blocks"]))
+    assert any(text.endswith("_Section 5.1_") for text in block_texts(reply["blocks"]))
     assert any(block["type"] == "actions" for block in reply["blocks"])
     assert bot.fake.outgoing() == []  # nothing posted in the channel, nothing sent to the response URL
     [stored] = bot.questions()
@@ -226,6 +226,44 @@ def test_a_question_asked_in_a_dm_thread_is_answered_in_that_thread(bot):
     bot.send_event(signing.dm_message("can I add a Year 9 on snap?") | {"thread_ts": "1700000000.000100"})
     [call] = bot.fake.wait_for("chat.postMessage")
     assert call.params["thread_ts"] == "1700000000.000100"
+
+
+def test_a_follow_up_in_a_thread_is_read_with_the_thread_question(bot):
+    root = "1712345678.000200"
+    bot.send_event(signing.app_mention(f"<@{BOT_USER_ID}> can I add a Year 9 on snap?", ts=root))
+    bot.fake.wait_for("chat.postMessage")
+
+    bot.send_event(signing.app_mention(f"<@{BOT_USER_ID}> what about tiktok?", ts="1712345690.000300")
+                   | {"thread_ts": root})
+
+    [_, follow_up] = bot.fake.wait_for("chat.postMessage", count=2)
+    assert follow_up.params["thread_ts"] == root
+    assert block_texts(follow_up.params["blocks"])[0].startswith("*No.")
+    assert bot.questions()[-1]["question"] == "can I add a Year 9 on snap? what about tiktok?"
+
+
+def test_a_follow_up_with_nothing_before_it_asks_for_the_whole_question(bot):
+    bot.send_event(signing.app_mention(f"<@{BOT_USER_ID}> what about tiktok?", ts="1712345690.000300"))
+
+    [call] = bot.fake.wait_for("chat.postMessage")
+    assert "whole question" in block_texts(call.params["blocks"])[0]
+
+
+def test_show_the_policy_text_gives_the_clicker_the_whole_section(bot):
+    bot.send_event(signing.dm_message(SNAPCHAT))
+    [call] = bot.fake.wait_for("chat.postMessage")
+    message = {"type": "message", "user": BOT_USER_ID, "ts": call.response["ts"], "text": call.params["text"],
+               "blocks": call.params["blocks"]}
+
+    status, _ = bot.click(message, SHOW_POLICY_TEXT, response_id="show-text")
+
+    assert status == 200
+    [reply] = bot.fake.wait_for(RESPONSE_URL)
+    assert reply.params["replace_original"] is False
+    assert reply.params["response_type"] == "ephemeral"
+    texts = block_texts(reply.params["blocks"])
+    assert texts[0].startswith("*Section 5.1: ")
+    assert "transparent and open to scrutiny" in texts[0]
 
 
 def test_opening_the_app_home_shows_how_to_ask(bot):

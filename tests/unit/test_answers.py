@@ -40,7 +40,7 @@ def test_as_json_has_the_contract_shape(guide, question):
 
 
 def test_out_of_scope_question_is_not_answered_and_points_to_the_head_teacher(guide):
-    answer = guide.answer("when is pay day")
+    answer = guide.answer("what's the best way to teach fractions to year 4")
     assert not answer.answered
     assert answer.verdict is None
     assert answer.verdict_label is None
@@ -49,6 +49,14 @@ def test_out_of_scope_question_is_not_answered_and_points_to_the_head_teacher(gu
     assert "Head Teacher / Manager" in answer.next_step
     assert "5.7" in answer.next_step
     assert "Head Teacher / Manager" in answer.ask
+
+
+def test_pay_is_declined_and_sent_to_hr_not_to_the_head_teacher(guide):
+    answer = guide.answer("when is pay day")
+    assert not answer.answered
+    assert "HR or payroll" in answer.headline
+    assert "HR" in answer.ask
+    assert answer.next_step == ""
 
 
 def test_empty_question_is_not_answered(guide):
@@ -88,6 +96,6 @@ def test_workflows_come_from_the_quoted_sections(guide):
 
 def test_version_reflects_the_review_date(guide, protocol):
     before = guide.answer("can I add a Year 9 on snap?", today=dt.date(2022, 1, 10))
-    assert before.version == "Social Networking Protocol, reviewed 27 May 2021"
+    assert before.version == "protocol of 27 May 2021"
     after = guide.answer("can I add a Year 9 on snap?", today=protocol.next_review_due + dt.timedelta(days=1))
     assert "overdue" in after.version

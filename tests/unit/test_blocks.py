@@ -6,7 +6,7 @@ import json
 import pytest
 
 from blocks import ids
-from blocks.answers import answer_blocks, answer_text, help_blocks
+from blocks.answers import answer_blocks, answer_text, help_blocks, policy_text_blocks
 from blocks.text import SECTION_TEXT_LIMIT, escape, quote
 
 MAX_BLOCKS = 50  # Slack's limit for a message
@@ -69,8 +69,9 @@ def test_answer_blocks_have_feedback_buttons_carrying_the_question_id(snap):
     blocks = answer_blocks(snap, question_id=7)
     actions = [block for block in blocks if block["type"] == "actions"]
     assert [a["block_id"] for a in actions] == [ids.ANSWER_WORKFLOWS, ids.FEEDBACK_BLOCK]
-    [open_form] = actions[0]["elements"]
+    [open_form, show_text] = actions[0]["elements"]
     assert (open_form["action_id"], open_form["value"]) == (ids.OPEN_REQUEST_FORM, "pupil_connection")
+    assert (show_text["action_id"], show_text["value"]) == (ids.SHOW_POLICY_TEXT, "7")
     assert [b["action_id"] for b in buttons(blocks)] == [ids.ANSWER_HELPFUL, ids.ANSWER_NOT_HELPFUL]
     assert all(b["type"] == "button" and b["value"] == "7" for b in buttons(blocks))
 
@@ -104,10 +105,11 @@ def test_very_long_section_text_is_clipped(snap):
 
 def test_text_from_the_protocol_file_is_escaped(snap):
     section = dataclasses.replace(snap.sections[0], title="Pupils <b> & parents", text="Say <!channel> here")
-    answer = dataclasses.replace(snap, headline="No <!here> & no", sections=(section,), next_step="Ask <@U1>")
+    answer = dataclasses.replace(snap, headline="No <!here> & no", sections=(section,), next_step="Ask <@U1>",
+                                 key_sentence="Say <!channel> here")
     blocks = answer_blocks(answer, question_id=1)
     assert blocks[0]["text"]["text"] == "*No &lt;!here&gt; &amp; no*"
-    dumped = json.dumps(blocks)
+    dumped = json.dumps(blocks + policy_text_blocks(answer))
     for raw in ("<!channel>", "<!here>", "<@U1>", "<b>"):
         assert raw not in dumped
     assert "&lt;!channel&gt;" in dumped
@@ -118,11 +120,21 @@ def test_not_answered_has_no_quoted_sections(pay_day):
     assert not pay_day.answered
     all_text = texts(blocks)
     assert not any(text.lstrip("*").startswith(("Section ", "Appendix ", "The headline rule")) for text in all_text)
-    assert not any("\n>" in text for text in all_text)
+    assert not any("\n>" in text or text.startswith(">") for text in all_text)
     assert escape(pay_day.headline) in blocks[0]["text"]["text"]
-    assert any("5.7" in text for text in all_text)
+    assert any("HR or payroll" in text for text in all_text)
     assert [b["value"] for b in buttons(blocks)] == ["3", "3"]
+    assert not any(b.get("block_id") == ids.ANSWER_WORKFLOWS for b in blocks)  # no policy text to show
 
 
 def test_help_message():
     assert "Social Networking Protocol" in help_blocks()[0]["text"]["text"]
+
+
+def test_the_first_reply_is_short_and_the_policy_text_is_one_click_away(snap):
+    blocks = answer_blocks(snap, question_id=7)
+    assert snap.key_sentence in texts(blocks)[1].replace(">", "")
+    assert snap.sections[0].text not in json.dumps(blocks)  # the whole section waits for the button
+    full = policy_text_blocks(snap)
+    assert full[0]["text"]["text"].startswith("*Section 5.1: ")
+    assert len(full) <= MAX_BLOCKS

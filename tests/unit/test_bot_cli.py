@@ -57,7 +57,7 @@ def test_ask_prints_a_text_answer(env):
     result = run_bot(env, "ask", "can I add a Year 9 on snap?")
     assert result.returncode == 0, result.stderr
     assert "Section 5.1" in result.stdout
-    assert "What to do next:" in result.stdout
+    assert "Next:" in result.stdout
     assert not result.stdout.lstrip().startswith("{")
 
 

@@ -4,7 +4,7 @@ import io
 import sqlite3
 
 from console.chat import BANNER, CONSOLE_USER, run_console
-from console.render import answer_as_text
+from console.render import answer_as_text, answer_in_full
 
 
 def chat(services, typed: str) -> str:
@@ -68,10 +68,14 @@ def test_answer_as_text(guide):
     text = answer_as_text(answer)
     assert text.startswith(answer.headline.split()[0])
     assert "  > " in text
-    assert "Section 5.1: " in text
-    assert "What to do next:" in text
-    assert "Who to ask:" in text
+    assert "(Section 5.1)" in text
+    assert "Next:" in text
+    assert "Ask:" in text
     assert all(len(line) <= 78 for line in text.splitlines())
-    unanswered = answer_as_text(guide.answer("when is pay day"))
+    assert len(text.splitlines()) <= 10
+    full = answer_in_full(answer)
+    assert "Section 5.1: " in full
+    assert answer.sections[0].text.split()[-1] in full
+    unanswered = answer_as_text(guide.answer("what is the best way to teach fractions to year 4"))
     assert "  > " not in unanswered  # nothing quoted
     assert "5.7" in unanswered
