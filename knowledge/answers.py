@@ -16,7 +16,7 @@ from knowledge.embeddings import load_encoder
 from knowledge.language import StaffLanguage
 from knowledge.matcher import Match, Matcher
 from knowledge.protocol import Protocol, Section, load_protocol
-from knowledge.triage import Triage, Triager
+from knowledge.triage import NEIGHBOURS, Triage, Triager
 
 DOUBT_SECTION = "5.7"  # "If employees are in any doubt ... seek guidance from the Head Teacher / Manager."
 # The sections an answer may rest on when the person asking is the one harmed: reporting and support.
@@ -122,12 +122,13 @@ class PolicyGuide:
     def answer(self, question: str, today: dt.date | None = None, safeguarding_lead: str | None = None) -> Answer:
         today = today or dt.date.today()
         version = self.protocol.short_version(today)
-        triage = self.triager.read(question)
+        similarity = self.matcher.similarities(question)
+        triage = self.triager.read(question, self.matcher.nearest_texts(similarity, NEIGHBOURS))
         only = None
         if triage.safeguarding or triage.harmed:
             only = (SAFEGUARDING_SECTIONS if triage.safeguarding else frozenset()) | \
                    (HARMED_SECTIONS if triage.harmed else frozenset())
-        match = self.matcher.match(question, only=only)
+        match = self.matcher.match(question, only=only, similarity=similarity)
         if triage.how_to and match.answered:
             match = Match(False, match.ranked, "out_of_scope")
         if not match.answered:

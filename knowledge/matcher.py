@@ -73,6 +73,7 @@ class Matcher:
         for (label, _), terms in zip(examples, example_terms, strict=True):
             counts[label].update(set(terms))
         self.example_labels = [label for label, _ in examples]
+        self.example_texts = [text for _, text in examples]
         self.example_terms = [" ".join(terms) for terms in example_terms]
         self.labels = list(counts)
 
@@ -102,13 +103,27 @@ class Matcher:
             nearest[label] = max(nearest[label], similarity)
         return nearest
 
-    def _meaning(self, question: str) -> dict[str, float]:
-        """For each label, the mean cosine similarity of the question to its few nearest examples."""
+    def similarities(self, question: str):
+        """The cosine similarity of the question to every example (None without the model)."""
         if self.example_vectors is None:
+            return None
+        return self.example_vectors @ self.encoder.encode_one(question)
+
+    def nearest_texts(self, similarity, k: int) -> list[str]:
+        """The k examples nearest in meaning, nearest first."""
+        if similarity is None:
+            return []
+        import numpy as np
+
+        top = np.argpartition(similarity, -k)[-k:]
+        return [self.example_texts[i] for i in top[np.argsort(similarity[top])[::-1]]]
+
+    def _meaning(self, similarity) -> dict[str, float]:
+        """For each label, the mean cosine similarity of the question to its few nearest examples."""
+        if similarity is None:
             return {}
         import numpy as np
 
-        similarity = self.example_vectors @ self.encoder.encode_one(question)
         meaning = {}
         for label, rows in self._label_rows.items():
             values = similarity[rows]
@@ -116,13 +131,13 @@ class Matcher:
             meaning[label] = float(np.partition(values, -k)[-k:].mean())
         return meaning
 
-    def scores(self, question: str) -> dict[str, float] | None:
-        """Every label's score for a question (higher is likelier), or None when no word of it is known."""
+    def scores(self, question: str, similarity=None) -> dict[str, float] | None:
+        """Every label's score for a question (higher is likelier), or None when it has no words that count."""
         terms = self.language.terms(question)
         if not terms:  # nothing but greetings, markup or punctuation
             return None
         known = {term for term in terms if term in self.vocabulary}
-        meaning = self._meaning(question)
+        meaning = self._meaning(self.similarities(question) if similarity is None else similarity)
         nearest = self._nearest_examples(terms)
         return {
             label: sum(log_p.get(term, self.log_unseen[label]) for term in known)
@@ -131,9 +146,9 @@ class Matcher:
             for label, log_p in self.log_probability.items()
         }
 
-    def match(self, question: str, only: frozenset[str] | None = None) -> Match:
+    def match(self, question: str, only: frozenset[str] | None = None, similarity=None) -> Match:
         """The best sections for a question; `only` limits them to some sections, and then the bot never abstains."""
-        scores = self.scores(question)
+        scores = self.scores(question, similarity)
         if scores is None:
             return Match(False, [], "out_of_scope")
         best = max(scores.values())

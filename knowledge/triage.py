@@ -25,10 +25,22 @@ STRONG_SIGNS = {
     "scared to go home", "afraid to go home", "frightened to go home", "abused at home", "want to die",
     "wants to die", "wanting to die", "kill herself", "kill himself", "kill themselves", "killing herself",
     "killing himself", "take her own life", "take his own life", "end her life", "end his life", "overdose",
+    "self harms", "self-harms", "razor", "razor blades", "pills ready", "no reason to live", "better off without",
+    "cant do this anymore", "can't do this anymore", "goodbye video", "goodbye everyone", "ending my life",
+    "end my life", "kill yourself", "kill myself", "took his own life", "took her own life", "took their own life",
+    "dark thoughts", "no longer here", "sextorted", "sextort", "sextorting", "sugar daddy", "shoot up",
+    "school shooting", "take her top off", "take his top off", "low level concern", "low-level concern",
+    "scared at home", "things at home", "throws things", "social care", "social services", "designated safeguarding",
+    "dsl", "safeguarding concern", "safeguarding issue", "safeguarding thing", "child protection",
 }
+# By meaning: so many of the question's nearest examples are real safeguarding (or harmed) questions.
+NEIGHBOURS = 5
+SAFEGUARDING_NEIGHBOURS = 3
+HARMED_NEIGHBOURS = 3
 HOW_TO_WINDOW = 8  # an app action this many words after "how do I" makes it a how-to
 HARM_WINDOW = 6  # a target ("me", "us") this many words after a harmful act is the one harmed
 PASSIVE = {"being", "been", "getting", "got", "receiving", "received", "am", "was", "were", "is", "are"}
+SELF_NAMED = {"im", "i'm", "am", "as", "i've", "ive"}
 FIRST_PERSON = {"i", "i'm", "im", "i've", "ive", "me", "my", "we", "us", "our", "myself"}
 
 
@@ -72,6 +84,8 @@ class Triager:
         self.how_to_phrases = self._phrases(table["how_to"])
         self.app_action = self._phrases(table["app_action"])
         self.routes = {route: self._phrases(texts) for route, texts in table["routes"].items()}
+        self.safeguarding_examples = set(table.get("safeguarding_examples", ()))
+        self.harmed_examples = set(table.get("harmed_examples", ()))
 
     def _words(self, text: str) -> list[str]:
         # Phrases go through the same spelling fixes as questions, so both meet in the same words.
@@ -83,12 +97,15 @@ class Triager:
             phrases.setdefault(phrase[0], []).append(phrase)
         return phrases
 
-    def read(self, question: str) -> Triage:
+    def read(self, question: str, neighbours: list[str] = ()) -> Triage:
+        """Triage a question; `neighbours` are the examples nearest to it in meaning, nearest first."""
         tokens = self._words(question)
         concepts = set(self.language.terms(question))
         pupil = "pupil" in concepts or bool(_AGE.search(question.lower()))
-        safeguarding = self._child_at_risk(tokens, pupil)
-        harmed = self._harmed(tokens)
+        near = neighbours[:NEIGHBOURS]
+        safeguarding = self._child_at_risk(tokens, pupil) or \
+            sum(n in self.safeguarding_examples for n in near) >= SAFEGUARDING_NEIGHBOURS
+        harmed = self._harmed(tokens) or sum(n in self.harmed_examples for n in near) >= HARMED_NEIGHBOURS
         how_to = self._how_to(tokens) and not (safeguarding or harmed)
         route = "app_help" if how_to else next(
             (name for name, phrases in self.routes.items() if _find(tokens, phrases)), None)
@@ -101,8 +118,10 @@ class Triager:
         if pupil and _find(tokens, self.child_at_risk):
             return True
         asks_permission = any(start == 0 for start, _ in _find(tokens[:5], self.permission_start))
-        return (pupil and not asks_permission and bool(_find(tokens, self.adult_conduct))
-                and bool(_find(tokens, self.other_adult)))
+        # "I'm a TA", "as a teacher": the person asking, not another adult.
+        others = [start for start, _ in _find(tokens, self.other_adult)
+                  if not SELF_NAMED.intersection(tokens[max(0, start - 2):start])]
+        return pupil and not asks_permission and bool(others) and bool(_find(tokens, self.adult_conduct))
 
     def _harmed(self, tokens: list[str]) -> bool:
         if not _find(tokens, self.hostile):
