@@ -34,11 +34,14 @@ ROUTES = {
           "you in touch with the right person.",
     "it": "That sounds like one for IT support rather than the Social Networking Protocol. Your academy's IT "
           "helpdesk can sort it out.",
+    "premises": "That's one for the site team rather than the Social Networking Protocol. Your academy office "
+                "or site manager can sort it out.",
     "other_policy": "That's covered by another Trust policy{named}, not the Social Networking Protocol. Your "
                     "academy office or HR can give you a copy (section 3.5 lists the others that apply online).",
 }
 SAFEGUARDING_ASK = "your Designated Safeguarding Lead, then your Head Teacher / Manager"
-ROUTE_ASK = {"hr": "HR or payroll, through your academy office", "it": "your academy's IT helpdesk"}
+ROUTE_ASK = {"hr": "HR or payroll, through your academy office", "it": "your academy's IT helpdesk",
+             "premises": "your academy office or site manager"}
 NEEDS_WHOLE_QUESTION = ("I need the whole question to answer that, as I can't tell what it follows on from. "
                         "Could you ask it again in full? For example: \"can I add a Year 9 on TikTok?\"")
 # "what about tiktok?", "and on whatsapp?": a follow-up is read with the question before it.

@@ -31,8 +31,8 @@ SMOOTHING = 0.1  # additive smoothing of term counts
 POLICY_TEXT_WEIGHT = 1.0  # the policy's own words count as this many examples
 NEAREST_EXAMPLE_WEIGHT = 0.15  # per point of rapidfuzz similarity (0-100) to the nearest example
 MIN_SIMILARITY = 30  # examples less similar than this do not count as near
-MEANING_WEIGHT = 40.0  # per unit of cosine similarity to a label's nearest examples
-MEANING_NEIGHBOURS = 3  # how many of a label's nearest examples are averaged
+MEANING_WEIGHT = 90.0  # per unit of cosine similarity to a label's nearest examples
+MEANING_NEIGHBOURS = 5  # how many of a label's nearest examples are averaged
 MIN_MARGIN = 5.0  # score by which the best section must beat "out of scope" for the bot to be sure
 SECOND_SECTION_RATIO = 0.5  # a runner-up at least this probable, relative to the best, is cited too
 

@@ -4,8 +4,9 @@ and questions that are for someone else (HR, IT, an app's own help pages, anothe
 The words come from the `[triage]` table of `staff_language.toml`; the rules are here:
 
 - a child may be at risk when a strong sign is named ("self-harm", "not safe at home"), when a weaker
-  one comes with a pupil ("nudes" of a "Y10"), or when another adult's private contact with a pupil is
-  described ("a colleague is messaging a sixth former");
+  one comes with a pupil ("nudes" of a "Y10"), when another adult's private contact with a pupil is
+  described ("a colleague is messaging a sixth former"), or when the person asking has had such
+  contact already ("I added them back");
 - the person asking is harmed when something hostile is done to them ("slagging me off", "a fake
   account of me", "nasty comments about us"), not when they ask whether they may do it;
 - a how-to ("how do I block someone on Snapchat") is for the app's help pages.
@@ -75,6 +76,7 @@ class Triager:
         self.child_at_risk = self._phrases(table["child_at_risk"])
         self.adult_conduct = self._phrases(table["adult_conduct"])
         self.other_adult = self._phrases(table["other_adult"])
+        self.self_report = self._phrases(table["self_report"])
         self.harm = self._phrases(table["harm"])
         self.aimed_at_me = self._phrases(table["aimed_at_me"])
         self.harm_target = {w for t in table["harm_target"] for w in self._words(t)}
@@ -115,7 +117,7 @@ class Triager:
     def _child_at_risk(self, tokens: list[str], pupil: bool) -> bool:
         if _find(tokens, self.strong):
             return True
-        if pupil and _find(tokens, self.child_at_risk):
+        if pupil and (_find(tokens, self.child_at_risk) or _find(tokens, self.self_report)):
             return True
         asks_permission = any(start == 0 for start, _ in _find(tokens[:5], self.permission_start))
         # "I'm a TA", "as a teacher": the person asking, not another adult.
