@@ -25,8 +25,7 @@ HARMED_SECTIONS = frozenset({"4.3", "4.2", "A1.4", "5.2", "3.4"})
 SAFEGUARDING_SECTIONS = frozenset({"5.2", "7.5", "5.6", "5.1", "5.7", "A2.13"})
 
 KINDS = ("policy", "safeguarding", "harmed", "declined")
-HARMED_HEADLINE = ("I'm sorry this is happening to you. It isn't your fault, and you don't have to deal with it "
-                   "alone: tell your Head Teacher / Manager as soon as you can.")
+HARMED_HEADLINE = "I'm sorry this is happening. It isn't your fault, and you don't have to put up with it."
 ROUTES = {
     "app_help": ("That's a setting in the app itself rather than something the Social Networking Protocol "
                  "covers. The app's own help pages show how (search for the app's name and \"help\")."),
@@ -50,7 +49,8 @@ _FOLLOW_UP = re.compile(r"^(?:what about|how about|and|or|also|same for|same wit
 MAX_FOLLOW_UP_WORDS = 8
 NOT_OURS = "That doesn't look like something the Social Networking Protocol covers, so I'd rather not guess."
 NOT_SURE = "I'm not sure the Social Networking Protocol answers that, so I'd rather not guess."
-_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-Z(])")
+_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-Z(])|\n\s*-\s*")  # sentences, and the points of a list
+_ELABORATION = re.compile(r":\s+(?:this|these|that|for example|e\.g\.)\b.*$", re.IGNORECASE | re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -93,6 +93,18 @@ class Answer:
         }
 
 
+def _sentences(text: str) -> list[str]:
+    """The sentences of a section, each short enough to quote: a list's points apart, a trailing
+    elaboration ("...: this would include ...") left for the full text."""
+    found = []
+    for sentence in _SENTENCE_END.split(text):
+        sentence = sentence.strip().lstrip("- ").strip()
+        if sentence:
+            shortened = _ELABORATION.sub("\u2026", sentence)
+            found.append(shortened)
+    return found
+
+
 def is_follow_up(text: str) -> bool:
     """A short question that leans on the one before it ("what about tiktok?")."""
     words = re.findall(r"[\w']+", text.lower())
@@ -115,7 +127,7 @@ class PolicyGuide:
         language = language or StaffLanguage(extra_vocabulary=vocabulary)
         self.matcher = Matcher(protocol, language, encoder or load_encoder(), **matcher_settings)
         self.triager = Triager(language, language.triage)
-        self._sentences = {sid: [(s, set(language.terms(s))) for s in _SENTENCE_END.split(section.text)]
+        self._sentences = {sid: [(s, set(language.terms(s))) for s in _sentences(section.text)]
                            for sid, section in protocol.sections.items()}
 
     @classmethod

@@ -2,11 +2,10 @@
 
 Each section is known by its own words and by examples of how staff ask about
 it (both in the protocol file); the out-of-scope examples in
-`staff_language.toml` stand for everything the protocol does not cover. Three
+`staff_language.toml` stand for everything the protocol does not cover. Two
 scores are added for each label (a section, or "out of scope"):
 
 - naive Bayes over the staff-language terms (concepts, word stems, spelling fixed);
-- rapidfuzz similarity to the label's nearest example, on those terms;
 - the meaning of the question: cosine similarity of its sentence embedding
   (all-MiniLM-L6-v2, see `embeddings.py`) to the label's nearest examples.
 
@@ -21,7 +20,7 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
+import numpy as np
 
 from knowledge.language import StaffLanguage
 from knowledge.protocol import Protocol
@@ -29,11 +28,9 @@ from knowledge.protocol import Protocol
 OUT_OF_SCOPE = "none"
 SMOOTHING = 0.1  # additive smoothing of term counts
 POLICY_TEXT_WEIGHT = 1.0  # the policy's own words count as this many examples
-NEAREST_EXAMPLE_WEIGHT = 0.15  # per point of rapidfuzz similarity (0-100) to the nearest example
-MIN_SIMILARITY = 30  # examples less similar than this do not count as near
 MEANING_WEIGHT = 90.0  # per unit of cosine similarity to a label's nearest examples
-MEANING_NEIGHBOURS = 5  # how many of a label's nearest examples are averaged
-MIN_MARGIN = 5.0  # score by which the best section must beat "out of scope" for the bot to be sure
+MEANING_NEIGHBOURS = 8  # how many of a label's nearest examples are averaged
+MIN_MARGIN = 3.5  # score by which the best section must beat "out of scope" for the bot to be sure
 SECOND_SECTION_RATIO = 0.5  # a runner-up at least this probable, relative to the best, is cited too
 
 
@@ -74,34 +71,23 @@ class Matcher:
             counts[label].update(set(terms))
         self.example_labels = [label for label, _ in examples]
         self.example_texts = [text for _, text in examples]
-        self.example_terms = [" ".join(terms) for terms in example_terms]
         self.labels = list(counts)
 
-        self.vocabulary = frozenset(f for c in counts.values() for f in c)
-        size = len(self.vocabulary)
-        self.log_probability: dict[str, dict[str, float]] = {}
-        self.log_unseen: dict[str, float] = {}
-        for label, c in counts.items():
-            total = sum(c.values()) + SMOOTHING * size
-            self.log_probability[label] = {f: math.log((n + SMOOTHING) / total) for f, n in c.items()}
-            self.log_unseen[label] = math.log(SMOOTHING / total)
+        # log P(term | label) as a matrix, labels by terms, so a question's score is one sum per label.
+        self.term_index = {term: j for j, term in enumerate(sorted({f for c in counts.values() for f in c}))}
+        self.log_probability = np.empty((len(self.labels), len(self.term_index)))
+        for i, label in enumerate(self.labels):
+            c = counts[label]
+            total = sum(c.values()) + SMOOTHING * len(self.term_index)
+            self.log_probability[i, :] = math.log(SMOOTHING / total)
+            for term, n in c.items():
+                self.log_probability[i, self.term_index[term]] = math.log((n + SMOOTHING) / total)
 
         self.example_vectors = None
         if encoder is not None:
-            import numpy as np
-
             self.example_vectors = encoder.encode_cached([text for _, text in examples])
             labels = np.array(self.example_labels)
-            self._label_rows = {label: np.flatnonzero(labels == label) for label in self.labels}
-
-    def _nearest_examples(self, terms: list[str]) -> dict[str, float]:
-        """For each label, rapidfuzz's similarity of the question to its nearest example (0-100)."""
-        nearest: dict[str, float] = defaultdict(float)
-        for _, similarity, index in process.extract_iter(" ".join(terms), self.example_terms, scorer=fuzz.ratio,
-                                                         score_cutoff=MIN_SIMILARITY):
-            label = self.example_labels[index]
-            nearest[label] = max(nearest[label], similarity)
-        return nearest
+            self._label_rows = [np.flatnonzero(labels == label) for label in self.labels]
 
     def similarities(self, question: str):
         """The cosine similarity of the question to every example (None without the model)."""
@@ -113,22 +99,18 @@ class Matcher:
         """The k examples nearest in meaning, nearest first."""
         if similarity is None:
             return []
-        import numpy as np
-
         top = np.argpartition(similarity, -k)[-k:]
         return [self.example_texts[i] for i in top[np.argsort(similarity[top])[::-1]]]
 
-    def _meaning(self, similarity) -> dict[str, float]:
+    def _meaning(self, similarity) -> np.ndarray:
         """For each label, the mean cosine similarity of the question to its few nearest examples."""
         if similarity is None:
-            return {}
-        import numpy as np
-
-        meaning = {}
-        for label, rows in self._label_rows.items():
+            return np.zeros(len(self.labels))
+        meaning = np.empty(len(self.labels))
+        for i, rows in enumerate(self._label_rows):
             values = similarity[rows]
             k = min(MEANING_NEIGHBOURS, len(values))
-            meaning[label] = float(np.partition(values, -k)[-k:].mean())
+            meaning[i] = np.partition(values, -k)[-k:].mean()
         return meaning
 
     def scores(self, question: str, similarity=None) -> dict[str, float] | None:
@@ -136,15 +118,10 @@ class Matcher:
         terms = self.language.terms(question)
         if not terms:  # nothing but greetings, markup or punctuation
             return None
-        known = {term for term in terms if term in self.vocabulary}
+        known = sorted({self.term_index[term] for term in terms if term in self.term_index})
         meaning = self._meaning(self.similarities(question) if similarity is None else similarity)
-        nearest = self._nearest_examples(terms)
-        return {
-            label: sum(log_p.get(term, self.log_unseen[label]) for term in known)
-            + NEAREST_EXAMPLE_WEIGHT * nearest.get(label, 0.0)
-            + self.meaning_weight * meaning.get(label, 0.0)
-            for label, log_p in self.log_probability.items()
-        }
+        totals = self.log_probability[:, known].sum(axis=1) + self.meaning_weight * meaning
+        return dict(zip(self.labels, totals.tolist(), strict=True))
 
     def match(self, question: str, only: frozenset[str] | None = None, similarity=None) -> Match:
         """The best sections for a question; `only` limits them to some sections, and then the bot never abstains."""
