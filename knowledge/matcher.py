@@ -29,8 +29,8 @@ OUT_OF_SCOPE = "none"
 SMOOTHING = 0.1  # additive smoothing of term counts
 POLICY_TEXT_WEIGHT = 1.0  # the policy's own words count as this many examples
 MEANING_WEIGHT = 90.0  # per unit of cosine similarity to a label's nearest examples
-MEANING_NEIGHBOURS = 8  # how many of a label's nearest examples are averaged
-MIN_MARGIN = 3.5  # score by which the best section must beat "out of scope" for the bot to be sure
+MEANING_NEIGHBOURS = 5  # how many of a label's nearest examples are averaged
+MIN_MARGIN = 4.5  # score by which the best section must beat "out of scope" for the bot to be sure
 SECOND_SECTION_RATIO = 0.5  # a runner-up at least this probable, relative to the best, is cited too
 
 
