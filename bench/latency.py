@@ -2,9 +2,10 @@
 
     python bench/latency.py [FILE ...]
 
-Prints start-up time, then the median, 95th percentile and worst time per
-question, each question answered once from cold (spelling corrections are
-cached after a word's first sighting, so a second pass would flatter).
+Prints start-up time (with the example embeddings cached, as after the first
+start), then the median, 95th percentile and worst time per question, each
+question answered once from cold (spelling corrections are cached after a
+word's first sighting, so a second pass would flatter).
 """
 
 import statistics
@@ -22,7 +23,7 @@ from knowledge.answers import PolicyGuide  # noqa: E402
 
 def main(argv: list[str]) -> None:
     paths = [Path(a) for a in argv] or DEFAULT_SETS
-    questions = [question for path in paths for _, question in read_set(path)]
+    questions = [row["question"] for path in paths for row in read_set(path)]
     started = time.perf_counter()
     guide = PolicyGuide.from_file(DEFAULT_PROTOCOL_FILE)
     print(f"start-up (load protocol, build matcher): {1000 * (time.perf_counter() - started):.0f} ms")

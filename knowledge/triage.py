@@ -36,7 +36,7 @@ STRONG_SIGNS = {
 }
 # By meaning: so many of the question's nearest examples are real safeguarding (or harmed) questions.
 NEIGHBOURS = 5
-SAFEGUARDING_NEIGHBOURS = 3
+SAFEGUARDING_NEIGHBOURS = 2
 HARMED_NEIGHBOURS = 3
 HOW_TO_WINDOW = 8  # an app action this many words after "how do I" makes it a how-to
 HARM_WINDOW = 6  # a target ("me", "us") this many words after a harmful act is the one harmed
@@ -54,7 +54,9 @@ class Triage:
     policy_named: str | None = None  # another policy named in the question
 
 
-_AGE = re.compile(r"\b(?:[4-9]|1[0-7]) ?(?:yrs?|years?)[ -]?old\b|\b(?:[4-9]|1[0-7]) ?yo\b")
+# "a 14 year old", "14yo", "she's 15": a child named by age.
+_AGE = re.compile(r"\b(?:[4-9]|1[0-7]) ?(?:yrs?|years?)[ -]?old\b|\b(?:[4-9]|1[0-7]) ?yo\b"
+                  r"|\b(?:she|he|they)(?:'s|s| is| are)? (?:only |just )?(?:[4-9]|1[0-7])\b")
 
 Phrases = dict[str, list[tuple[str, ...]]]  # by first word, longest first
 
