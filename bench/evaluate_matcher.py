@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from config import DEFAULT_PROTOCOL_FILE  # noqa: E402
 from console.render import answer_as_text  # noqa: E402
-from knowledge.answers import PolicyGuide  # noqa: E402
+from knowledge.answers import PROHIBITIONS, PolicyGuide  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SETS = [
@@ -38,7 +38,6 @@ DEFAULT_SETS = [
     ROOT / "tests" / "data" / "safeguarding.tsv",
     ROOT / "tests" / "data" / "done_to_me.tsv",
 ]
-PROHIBITIONS = {"not_allowed"}
 
 
 def read_set(path: Path) -> list[dict]:

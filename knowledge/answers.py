@@ -8,6 +8,7 @@ HR, IT or another policy is declined with where to go instead.
 Plain data, no chat platform: the console, the `ask` command and every chat surface render an `Answer`.
 """
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ HARMED_SECTIONS = frozenset({"4.3", "4.2", "A1.4", "5.2", "3.4"})
 # ... and when a child may be at risk: contact from pupils, adults' conduct with them, pupils' privacy.
 SAFEGUARDING_SECTIONS = frozenset({"5.2", "7.5", "5.6", "5.1", "5.7", "A2.13"})
 
+PROHIBITIONS = frozenset({"not_allowed"})
 KINDS = ("policy", "safeguarding", "harmed", "declined")
 HARMED_HEADLINE = "I'm sorry this is happening. It isn't your fault, and you don't have to put up with it."
 ROUTES = {
@@ -144,6 +146,11 @@ class PolicyGuide:
             only = (SAFEGUARDING_SECTIONS if triage.safeguarding else frozenset()) | \
                    (HARMED_SECTIONS if triage.harmed else frozenset())
         match = self.matcher.match(question, only=only, similarity=similarity)
+        if triage.maybe_harmed and not triage.harmed and match.answered and \
+                self.protocol.sections[match.ranked[0][0]].verdict in PROHIBITIONS:
+            # Some sign the person asking is the one harmed, and the answer would tell them what not to do.
+            triage = dataclasses.replace(triage, harmed=True)
+            match = self.matcher.match(question, only=HARMED_SECTIONS | (only or frozenset()), similarity=similarity)
         if triage.how_to and match.answered:
             match = Match(False, match.ranked, "out_of_scope")
         if not match.answered:

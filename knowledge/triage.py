@@ -38,6 +38,7 @@ STRONG_SIGNS = {
 NEIGHBOURS = 5
 SAFEGUARDING_NEIGHBOURS = 2
 HARMED_NEIGHBOURS = 3
+MAYBE_HARMED_NEIGHBOURS = 2
 HOW_TO_WINDOW = 8  # an app action this many words after "how do I" makes it a how-to
 HARM_WINDOW = 6  # a target ("me", "us") this many words after a harmful act is the one harmed
 PASSIVE = {"being", "been", "getting", "got", "receiving", "received", "am", "was", "were", "is", "are"}
@@ -50,8 +51,9 @@ class Triage:
     safeguarding: bool = False  # a child may be at risk: the safeguarding step comes first
     harmed: bool = False  # the person asking is on the receiving end of something hostile
     how_to: bool = False  # how to work an app's settings: for the app's help pages
-    route: str | None = None  # "hr", "it", "other_policy" or "app_help": where to go when it is not ours
+    route: str | None = None  # "hr", "it", "premises", "other_policy" or "app_help": where to go if not ours
     policy_named: str | None = None  # another policy named in the question
+    maybe_harmed: bool = False  # a weaker sign of harm: enough to keep a prohibition from being the answer
 
 
 # "a 14 year old", "14yo", "she's 15": a child named by age.
@@ -109,12 +111,14 @@ class Triager:
         near = neighbours[:NEIGHBOURS]
         safeguarding = self._child_at_risk(tokens, pupil) or \
             sum(n in self.safeguarding_examples for n in near) >= SAFEGUARDING_NEIGHBOURS
-        harmed = self._harmed(tokens) or sum(n in self.harmed_examples for n in near) >= HARMED_NEIGHBOURS
+        harmed_near = sum(n in self.harmed_examples for n in near)
+        harmed = self._harmed(tokens) or harmed_near >= HARMED_NEIGHBOURS
+        maybe_harmed = harmed or harmed_near >= MAYBE_HARMED_NEIGHBOURS
         how_to = self._how_to(tokens) and not (safeguarding or harmed)
         route = "app_help" if how_to else next(
             (name for name, phrases in self.routes.items() if _find(tokens, phrases)), None)
         named = next((" ".join(p) for _, p in _find(tokens, self.routes["other_policy"])), None)
-        return Triage(safeguarding, harmed, how_to, route, named)
+        return Triage(safeguarding, harmed, how_to, route, named, maybe_harmed)
 
     def _child_at_risk(self, tokens: list[str], pupil: bool) -> bool:
         if _find(tokens, self.strong):
