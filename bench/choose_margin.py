@@ -22,7 +22,7 @@ from knowledge.language import StaffLanguage  # noqa: E402
 from knowledge.matcher import OUT_OF_SCOPE, Matcher  # noqa: E402
 from knowledge.protocol import load_protocol  # noqa: E402
 
-CANDIDATES = [m / 2 for m in range(0, 41)]  # 0 to 20 in halves
+CANDIDATES = [m / 2 for m in range(-40, 41)]  # -20 to 20 in halves
 
 
 class _Remembered:

@@ -139,18 +139,18 @@ class PolicyGuide:
     def answer(self, question: str, today: dt.date | None = None, safeguarding_lead: str | None = None) -> Answer:
         today = today or dt.date.today()
         version = self.protocol.short_version(today)
-        similarity = self.matcher.similarities(question)
-        triage = self.triager.read(question, self.matcher.nearest_texts(similarity, NEIGHBOURS))
+        vector = self.matcher.embed(question)
+        triage = self.triager.read(question, self.matcher.nearest_texts(vector, NEIGHBOURS))
         only = None
         if triage.safeguarding or triage.harmed:
             only = (SAFEGUARDING_SECTIONS if triage.safeguarding else frozenset()) | \
                    (HARMED_SECTIONS if triage.harmed else frozenset())
-        match = self.matcher.match(question, only=only, similarity=similarity)
+        match = self.matcher.match(question, only=only, vector=vector)
         if triage.maybe_harmed and not triage.harmed and match.answered and \
                 self.protocol.sections[match.ranked[0][0]].verdict in PROHIBITIONS:
             # Some sign the person asking is the one harmed, and the answer would tell them what not to do.
             triage = dataclasses.replace(triage, harmed=True)
-            match = self.matcher.match(question, only=HARMED_SECTIONS | (only or frozenset()), similarity=similarity)
+            match = self.matcher.match(question, only=HARMED_SECTIONS | (only or frozenset()), vector=vector)
         if triage.how_to and match.answered:
             match = Match(False, match.ranked, "out_of_scope")
         if not match.answered:

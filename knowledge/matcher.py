@@ -2,12 +2,13 @@
 
 Each section is known by its own words and by examples of how staff ask about
 it (both in the protocol file); the out-of-scope examples in
-`staff_language.toml` stand for everything the protocol does not cover. Two
+`staff_language.toml` stand for everything the protocol does not cover. Three
 scores are added for each label (a section, or "out of scope"):
 
 - naive Bayes over the staff-language terms (concepts, word stems, spelling fixed);
 - the meaning of the question: cosine similarity of its sentence embedding
-  (all-MiniLM-L6-v2, see `embeddings.py`) to the label's nearest examples.
+  (all-MiniLM-L6-v2, see `embeddings.py`) to the label's nearest examples;
+- a linear (ridge) classifier over those embeddings, fitted to every example at start.
 
 The bot answers only when the best section clearly beats "out of scope"; when
 "out of scope" wins it says the question is not about the protocol, and in
@@ -30,7 +31,10 @@ SMOOTHING = 0.1  # additive smoothing of term counts
 POLICY_TEXT_WEIGHT = 1.0  # the policy's own words count as this many examples
 MEANING_WEIGHT = 90.0  # per unit of cosine similarity to a label's nearest examples
 MEANING_NEIGHBOURS = 5  # how many of a label's nearest examples are averaged
-MIN_MARGIN = 4.5  # score by which the best section must beat "out of scope" for the bot to be sure
+RIDGE_WEIGHT = 30.0  # per unit of the ridge classifier's output (+1 for the label, -1 for the rest)
+RIDGE_PENALTY = 1.0
+MIN_MARGIN = -3.5  # how the best section must score against "out of scope" for the bot to answer
+NOT_SURE_BAND = 5.0  # below the margin by less than this, the bot says it is not sure rather than "not ours"
 SECOND_SECTION_RATIO = 0.5  # a runner-up at least this probable, relative to the best, is cited too
 
 
@@ -88,44 +92,53 @@ class Matcher:
             self.example_vectors = encoder.encode_cached([text for _, text in examples])
             labels = np.array(self.example_labels)
             self._label_rows = [np.flatnonzero(labels == label) for label in self.labels]
+            self._ridge = self._fit_ridge(labels)
 
-    def similarities(self, question: str):
-        """The cosine similarity of the question to every example (None without the model)."""
-        if self.example_vectors is None:
-            return None
-        return self.example_vectors @ self.encoder.encode_one(question)
+    def _fit_ridge(self, labels: np.ndarray) -> np.ndarray:
+        """One-vs-rest ridge regression from an example's embedding (and a bias) to its label."""
+        x = np.hstack([self.example_vectors, np.ones((len(labels), 1), dtype=np.float32)]).astype(np.float64)
+        y = np.where(labels[:, None] == np.array(self.labels)[None, :], 1.0, -1.0)
+        return np.linalg.solve(x.T @ x + RIDGE_PENALTY * np.eye(x.shape[1]), x.T @ y)
 
-    def nearest_texts(self, similarity, k: int) -> list[str]:
+    def embed(self, question: str) -> np.ndarray | None:
+        """The question's sentence embedding (None without the model)."""
+        return None if self.example_vectors is None else self.encoder.encode_one(question)
+
+    def nearest_texts(self, vector: np.ndarray | None, k: int) -> list[str]:
         """The k examples nearest in meaning, nearest first."""
-        if similarity is None:
+        if vector is None:
             return []
+        similarity = self.example_vectors @ vector
         top = np.argpartition(similarity, -k)[-k:]
         return [self.example_texts[i] for i in top[np.argsort(similarity[top])[::-1]]]
 
-    def _meaning(self, similarity) -> np.ndarray:
-        """For each label, the mean cosine similarity of the question to its few nearest examples."""
-        if similarity is None:
+    def _meaning(self, vector: np.ndarray | None) -> np.ndarray:
+        """For each label: the mean cosine similarity of the question to its few nearest examples, plus
+        the ridge classifier's output."""
+        if vector is None:
             return np.zeros(len(self.labels))
+        similarity = self.example_vectors @ vector
         meaning = np.empty(len(self.labels))
         for i, rows in enumerate(self._label_rows):
             values = similarity[rows]
             k = min(MEANING_NEIGHBOURS, len(values))
             meaning[i] = np.partition(values, -k)[-k:].mean()
-        return meaning
+        ridge = np.append(vector, 1.0) @ self._ridge
+        return self.meaning_weight * meaning + RIDGE_WEIGHT * ridge
 
-    def scores(self, question: str, similarity=None) -> dict[str, float] | None:
+    def scores(self, question: str, vector: np.ndarray | None = None) -> dict[str, float] | None:
         """Every label's score for a question (higher is likelier), or None when it has no words that count."""
         terms = self.language.terms(question)
         if not terms:  # nothing but greetings, markup or punctuation
             return None
         known = sorted({self.term_index[term] for term in terms if term in self.term_index})
-        meaning = self._meaning(self.similarities(question) if similarity is None else similarity)
-        totals = self.log_probability[:, known].sum(axis=1) + self.meaning_weight * meaning
+        meaning = self._meaning(self.embed(question) if vector is None else vector)
+        totals = self.log_probability[:, known].sum(axis=1) + meaning
         return dict(zip(self.labels, totals.tolist(), strict=True))
 
-    def match(self, question: str, only: frozenset[str] | None = None, similarity=None) -> Match:
+    def match(self, question: str, only: frozenset[str] | None = None, vector: np.ndarray | None = None) -> Match:
         """The best sections for a question; `only` limits them to some sections, and then the bot never abstains."""
-        scores = self.scores(question, similarity)
+        scores = self.scores(question, vector)
         if scores is None:
             return Match(False, [], "out_of_scope")
         best = max(scores.values())
@@ -138,11 +151,9 @@ class Matcher:
         if only is not None:
             return Match(True, ranked, "matched")
         margin = scores[ranked_ids[0]] - out_of_scope
-        if margin < 0:
-            return Match(False, ranked, "out_of_scope")
-        if margin < self.min_margin:
-            return Match(False, ranked, "not_sure")
-        return Match(True, ranked, "matched")
+        if margin >= self.min_margin:
+            return Match(True, ranked, "matched")
+        return Match(False, ranked, "not_sure" if margin >= self.min_margin - NOT_SURE_BAND else "out_of_scope")
 
     def cited(self, match: Match) -> list[str]:
         """The sections an answer quotes: the best, and the runner-up when it is nearly as likely."""
