@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from knowledge.embeddings import load_encoder
 from knowledge.language import StaffLanguage
 from knowledge.matcher import Match, Matcher
-from knowledge.protocol import Protocol, Section, load_protocol
+from knowledge.protocol import VERDICTS, Protocol, Section, load_protocol
 from knowledge.triage import NEIGHBOURS, Triage, Triager
 
 DOUBT_SECTION = "5.7"  # "If employees are in any doubt ... seek guidance from the Head Teacher / Manager."
@@ -81,8 +81,6 @@ class Answer:
 
     @property
     def verdict_label(self) -> str | None:
-        from knowledge.protocol import VERDICTS
-
         return VERDICTS[self.verdict] if self.verdict else None
 
     def as_json(self) -> dict:
@@ -123,11 +121,11 @@ def safeguarding_step(lead_name: str | None) -> str:
 class PolicyGuide:
     """Answers questions about one loaded protocol."""
 
-    def __init__(self, protocol: Protocol, language: StaffLanguage | None = None, encoder=None, **matcher_settings):
+    def __init__(self, protocol: Protocol, language: StaffLanguage | None = None, encoder=None):
         self.protocol = protocol
         vocabulary = [s.text + " " + " ".join(s.examples) for s in protocol.sections.values()]
         language = language or StaffLanguage(extra_vocabulary=vocabulary)
-        self.matcher = Matcher(protocol, language, encoder or load_encoder(), **matcher_settings)
+        self.matcher = Matcher(protocol, language, encoder or load_encoder())
         self.triager = Triager(language, language.triage)
         self._sentences = {sid: [(s, set(language.terms(s))) for s in _sentences(section.text)]
                            for sid, section in protocol.sections.items()}
