@@ -42,7 +42,7 @@ SECOND_SECTION_RATIO = 0.5  # a runner-up at least this probable, relative to th
 class Match:
     answered: bool
     ranked: list[tuple[str, float]]  # (section id, probability), best first, up to 3
-    reason: str  # "matched", "out_of_scope", "not_sure"
+    reason: str  # "matched", "restricted" (to the sections triage allows), "out_of_scope", "not_sure", "follow_up"
 
     @property
     def section_ids(self) -> list[str]:
@@ -147,9 +147,12 @@ class Matcher:
         candidates = [sid for sid in scores if only is None or sid in only]
         total = sum(weights[sid] for sid in candidates) + (weights[OUT_OF_SCOPE] if only is None else 0.0)
         ranked_ids = sorted(candidates, key=scores.get, reverse=True)[:3]
-        ranked = [(sid, weights[sid] / total) for sid in ranked_ids]
         if only is not None:
-            return Match(True, ranked, "matched")
+            # The answer rests on the best of the sections allowed; the next guesses may be any section.
+            rest = [sid for sid in sorted(scores, key=scores.get, reverse=True) if sid != ranked_ids[0]]
+            ranked = [(sid, weights[sid] / total) for sid in [ranked_ids[0], *rest[:2]]]
+            return Match(True, ranked, "restricted")
+        ranked = [(sid, weights[sid] / total) for sid in ranked_ids]
         margin = scores[ranked_ids[0]] - out_of_scope
         if margin >= self.min_margin:
             return Match(True, ranked, "matched")
@@ -159,5 +162,7 @@ class Matcher:
         """The sections an answer quotes: the best, and the runner-up when it is nearly as likely."""
         if not match.answered:
             return []
+        if match.reason == "restricted":
+            return match.section_ids[:1]
         best = match.ranked[0][1]
         return [sid for sid, p in match.ranked[:2] if p >= best * SECOND_SECTION_RATIO]
