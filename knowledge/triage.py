@@ -109,10 +109,12 @@ class Triager:
         concepts = set(self.language.terms(question))
         pupil = "pupil" in concepts or bool(_AGE.search(question.lower()))
         near = neighbours[:NEIGHBOURS]
-        safeguarding = self._child_at_risk(tokens, pupil) or \
-            sum(n in self.safeguarding_examples for n in near) >= SAFEGUARDING_NEIGHBOURS
+        harmed_by_words = self._harmed(tokens)
         harmed_near = sum(n in self.harmed_examples for n in near)
-        harmed = self._harmed(tokens) or harmed_near >= HARMED_NEIGHBOURS
+        harmed = harmed_by_words or harmed_near >= HARMED_NEIGHBOURS
+        # Meaning alone does not turn "pupils made memes of me" into a child at risk: the harm is to the asker.
+        safeguarding = self._child_at_risk(tokens, pupil) or (
+            not harmed_by_words and sum(n in self.safeguarding_examples for n in near) >= SAFEGUARDING_NEIGHBOURS)
         maybe_harmed = harmed or harmed_near >= MAYBE_HARMED_NEIGHBOURS
         how_to = self._how_to(tokens) and not (safeguarding or harmed)
         route = "app_help" if how_to else next(
