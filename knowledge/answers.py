@@ -129,6 +129,13 @@ class PolicyGuide:
         self.triager = Triager(language, language.triage)
         self._sentences = {sid: [(s, set(language.terms(s))) for s in _sentences(section.text)]
                            for sid, section in protocol.sections.items()}
+        self._sentence_vectors = None
+        if self.matcher.encoder is not None:
+            every = [sentence for pairs in self._sentences.values() for sentence, _ in pairs]
+            vectors = iter(self.matcher.encoder.encode_cached(every))
+            self._sentence_vectors = {sid: [next(vectors) for _ in pairs] for sid, pairs in self._sentences.items()}
+            headlines = self.matcher.encoder.encode_cached([s.headline for s in protocol.sections.values()])
+            self._headline_vectors = dict(zip(protocol.sections, headlines, strict=True))
 
     @classmethod
     def from_file(cls, path) -> "PolicyGuide":
@@ -167,8 +174,9 @@ class PolicyGuide:
         # Where a child may be at risk, the safeguarding step already says what to do; the rest waits for "more".
         next_step = "" if kind == "safeguarding" else first.next_step
         ask = SAFEGUARDING_ASK if kind == "safeguarding" else first.ask
-        return Answer(question, match, kind, headline, sections, self._key_sentence(first, question), related,
-                      next_step, ask, workflows, version)
+        key_sentence = self._key_sentence(first, question, vector, with_verdict=kind == "policy")
+        return Answer(question, match, kind, headline, sections, key_sentence, related, next_step, ask, workflows,
+                      version)
 
     def needs_whole_question(self, question: str, today: dt.date | None = None) -> Answer:
         """A follow-up with nothing before it to follow."""
@@ -176,10 +184,15 @@ class PolicyGuide:
         return Answer(question, Match(False, [], "follow_up"), "declined", NEEDS_WHOLE_QUESTION, (), "", (), "",
                       doubt.ask, (), self.protocol.short_version(today or dt.date.today()))
 
-    def _key_sentence(self, section: Section, question: str) -> str:
-        """The sentence of the section that says most about the question and the verdict."""
-        wanted = set(self.matcher.language.terms(question + " " + section.headline))
+    def _key_sentence(self, section: Section, question: str, vector, with_verdict: bool) -> str:
+        """The sentence of the section nearest in meaning to the question and, when the section's verdict is
+        what the answer says, to that verdict (without the model: the one sharing most words)."""
         sentences = self._sentences[section.id]
+        if vector is not None and self._sentence_vectors is not None:
+            target = vector + (self._headline_vectors[section.id] if with_verdict else 0.0)
+            scores = [float(v @ target) for v in self._sentence_vectors[section.id]]
+            return sentences[scores.index(max(scores))][0]
+        wanted = set(self.matcher.language.terms(f"{question} {section.headline}" if with_verdict else question))
         return max(sentences, key=lambda pair: (len(pair[1] & wanted), -len(pair[0])))[0]
 
     def _declined(self, question: str, match: Match, triage: Triage, version: str) -> Answer:

@@ -12,6 +12,7 @@ text keyed by its hash, so a start encodes only examples it has not seen before.
 import hashlib
 import logging
 import math
+import os
 from pathlib import Path
 
 import numpy as np
@@ -129,17 +130,17 @@ class SentenceEncoder:
         if missing:
             for i, vector in zip(missing, self.encode([texts[i] for i in missing]), strict=True):
                 known[keys[i]] = vector
-        vectors = np.stack([known[key] for key in keys]) if keys else self.encode([])
         if missing:
-            self._save(path, keys, vectors)
-        return vectors
+            self._save(path, known)
+        return np.stack([known[key] for key in keys]) if keys else self.encode([])
 
     @staticmethod
-    def _save(path: Path, keys: list[str], vectors: np.ndarray) -> None:
+    def _save(path: Path, known: dict[str, np.ndarray]) -> None:
+        # Everything known is kept: the examples, the policy's sentences, and texts since edited away.
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name("embeddings.tmp.npz")
-            np.savez(tmp, keys=np.array(keys), vectors=vectors)
+            tmp = path.with_name(f"embeddings.{os.getpid()}.tmp.npz")
+            np.savez(tmp, keys=np.array(list(known)), vectors=np.stack(list(known.values())))
             tmp.replace(path)
         except OSError:
             pass  # a read-only install still works; it encodes what is new at every start
