@@ -201,9 +201,10 @@ class SlackDelivery:
             request, self.name(request.requester_id), self.name(request.decided_by), self.services.settings.timezone)
         return request_blocks.permission_message(request, statement)
 
-    def permission_for(self, request_id: int, user_id: str) -> tuple[str, list[dict]]:
-        """The written permission, shown again to the requester, their approver or an admin; a polite no to others."""
-        request = access_requests.get(self.services.database, request_id)
+    def permission_for(self, request_id: int | None, user_id: str) -> tuple[str, list[dict]]:
+        """The written permission, shown again to the requester, their approver or an admin; a polite no to others
+        (and to a reference that cannot exist)."""
+        request = access_requests.get(self.services.database, request_id) if request_id is not None else None
         person = self.services.directory.current().get(user_id)
         admin = bool(person and person.has("admin"))
         allowed = request and (user_id in (request.requester_id, request.approver_id) or admin)

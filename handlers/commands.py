@@ -33,7 +33,7 @@ def register(app: App, services: Services, delivery: SlackDelivery) -> None:
         text = unescape(command.get("text", "")).strip()
         user_id = command["user_id"]
         words = text.split()
-        if len(words) == 2 and words[0].lower() == "show" and parse_reference(words[1]):
+        if len(words) == 2 and words[0].lower() == "show":
             show, blocks = delivery.permission_for(parse_reference(words[1]), user_id)
             ack(response_type="ephemeral", text=escape(show), blocks=blocks)
             return

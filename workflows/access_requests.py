@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from storage import audit, outbox
 from storage.database import Database
 from storage.timestamps import utc_now
+from workflows import form_text
 from workflows.directory import Directory
 from workflows.outcomes import Outcome
 from workflows.timekeeping import local_moment, long_date
@@ -102,10 +103,7 @@ def reference(request_id: int) -> str:
 
 
 def parse_reference(text: str) -> int | None:
-    text = text.strip().upper()
-    if text.startswith("REQ-") and text[4:].isdigit():
-        return int(text[4:])
-    return None
+    return form_text.parse_reference(text, "REQ-")
 
 
 def validate(form: RequestForm, today: dt.date) -> dict[str, str]:
@@ -114,7 +112,7 @@ def validate(form: RequestForm, today: dt.date) -> dict[str, str]:
         errors["kind"] = "Choose what you are asking permission for."
     for name in ("purpose", "platform", "account", "audience"):
         value = getattr(form, name).strip()
-        if not value:
+        if not form_text.has_words(value):
             errors[name] = "Please fill this in."
         elif len(value) > LIMITS[name]:
             errors[name] = f"Please keep this under {LIMITS[name]} characters."
@@ -128,6 +126,9 @@ def validate(form: RequestForm, today: dt.date) -> dict[str, str]:
         errors["devices"] = "Permission covers Trust / Academy devices only, not your own (section 5.3)."
     if form.starts_on is None:
         errors["starts_on"] = "Choose a start date."
+    elif form.starts_on < today:
+        errors["starts_on"] = ("The start date has passed: permission is agreed in advance (section 5.1). "
+                               "Choose today or a later date.")
     if form.ends_on is None:
         errors["ends_on"] = "Choose an end date: contact must end when the reason for it does (section 5.6)."
     elif form.ends_on < today:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from storage import audit, outbox
 from storage.database import Database
 from storage.timestamps import utc_now
+from workflows import form_text
 from workflows.directory import Directory, Person
 from workflows.outcomes import Outcome
 
@@ -111,8 +112,7 @@ def reference(case_id: int) -> str:
 
 
 def parse_reference(text: str) -> int | None:
-    text = text.strip().upper()
-    return int(text[5:]) if text.startswith("CASE-") and text[5:].isdigit() else None
+    return form_text.parse_reference(text, "CASE-")
 
 
 def validate(form: ReportForm) -> dict[str, str]:
@@ -121,7 +121,7 @@ def validate(form: ReportForm) -> dict[str, str]:
         raise ValueError(f"unknown kind of report: {form.kind!r}")
     required = ["what_happened", "platform"] + (["action_taken"] if form.kind == "contact" else [])
     for name in required:
-        if not getattr(form, name).strip():
+        if not form_text.has_words(getattr(form, name)):
             errors[name] = "Please fill this in."
     for name, limit in LIMITS.items():
         if len(getattr(form, name, "") or "") > limit:

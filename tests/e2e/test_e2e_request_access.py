@@ -487,3 +487,12 @@ def test_ending_a_permission_early_tells_both_sides(bot):
     click(bot, as_message(permission), ids.END_PERMISSION, user=TEACHER, response_id="end-again")
 
     assert reply_to(bot, "end-again") == "REQ-0001 is ended, so there is nothing to end."
+
+
+@pytest.mark.parametrize("reference", ["REQ-" + "9" * 40, "REQ-0042", "REQ-abc"])
+def test_show_with_a_reference_that_cannot_exist_is_simply_not_found(bot, reference):
+    status, reply, _ = slash(bot, f"show {reference}")
+
+    assert status == 200
+    assert "can't find a permission of yours with that reference" in json.loads(reply)["text"]
+    assert bot.fake.calls("views.open") == []

@@ -88,8 +88,11 @@ def test_a_complete_form_is_valid():
 @pytest.mark.parametrize(("changes", "field", "words"), [
     pytest.param({"starts_on": TODAY + dt.timedelta(days=10), "ends_on": TODAY + dt.timedelta(days=5)},
                  "ends_on", "before the start date", id="end before start"),
-    pytest.param({"starts_on": TODAY - dt.timedelta(days=30), "ends_on": TODAY - dt.timedelta(days=1)},
+    pytest.param({"starts_on": TODAY, "ends_on": TODAY - dt.timedelta(days=1)},
                  "ends_on", "already passed", id="past end date"),
+    pytest.param({"starts_on": TODAY - dt.timedelta(days=90)}, "starts_on", "agreed in advance",
+                 id="start date months ago"),
+    pytest.param({"purpose": "\u200b\u200c\u2060 \ufeff"}, "purpose", "fill this in", id="only invisible characters"),
     pytest.param({"ends_on": None}, "ends_on", "section 5.6", id="missing end date"),
     pytest.param({"starts_on": None}, "starts_on", "start date", id="missing start date"),
     pytest.param({"ends_on": TODAY + dt.timedelta(days=367)}, "ends_on", "a year at most", id="over a year"),
@@ -593,3 +596,10 @@ def test_bot_py_export_permissions_prints_the_register(database, directory, tmp_
     assert result.stdout.splitlines()[0] == ",".join(PERMISSION_COLUMNS)
     assert (row["reference"], row["status"], row["requester_name"], row["approver_name"]) == (
         "REQ-0001", "approved", "Tom Teacher", "Hilda Head")
+
+
+@pytest.mark.parametrize("text", ["REQ-" + "9" * 40, "REQ-١٢", "REQ-", "REQ--1"])
+def test_a_request_reference_that_cannot_exist_is_simply_not_one(text):
+    from workflows.access_requests import parse_reference
+
+    assert parse_reference(text) is None

@@ -730,3 +730,13 @@ def test_a_notice_escapes_its_block_and_leaves_its_text_plain_for_sending():
 
     assert block["text"]["text"] == "The outcome: &lt;!channel&gt; &amp; &lt;@U123&gt;"
     assert text == "The outcome: <!channel> & <@U123>"  # SlackDelivery.send escapes every message's text once
+
+
+def test_a_report_of_only_invisible_characters_is_not_taken_as_saying_something():
+    errors = cases.validate(form(what_happened="\u200b\u200d\u2060\ufeff  "))
+    assert errors["what_happened"] == "Please fill this in."
+
+
+@pytest.mark.parametrize("text", ["CASE-" + "9" * 40, "CASE-١٢", "CASE-", "CASE-12x"])
+def test_a_case_reference_that_cannot_exist_is_simply_not_one(text):
+    assert cases.parse_reference(text) is None
