@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from knowledge.embeddings import load_encoder
 from knowledge.language import StaffLanguage
-from knowledge.matcher import Match, Matcher
+from knowledge.matcher import Match, Matcher, Meaning
 from knowledge.protocol import VERDICTS, Protocol, Section, load_protocol
 from knowledge.triage import NEIGHBOURS, Triage, Triager
 
@@ -144,18 +144,18 @@ class PolicyGuide:
     def answer(self, question: str, today: dt.date | None = None, safeguarding_lead: str | None = None) -> Answer:
         today = today or dt.date.today()
         version = self.protocol.short_version(today)
-        vector = self.matcher.embed(question)
-        triage = self.triager.read(question, self.matcher.nearest_texts(vector, NEIGHBOURS))
+        meaning = self.matcher.embed(question)
+        triage = self.triager.read(question, self.matcher.nearest_texts(meaning, NEIGHBOURS))
         only = None
         if triage.safeguarding or triage.harmed:
             only = (SAFEGUARDING_SECTIONS if triage.safeguarding else frozenset()) | \
                    (HARMED_SECTIONS if triage.harmed else frozenset())
-        match = self.matcher.match(question, only=only, vector=vector)
+        match = self.matcher.match(question, only=only, meaning=meaning)
         if triage.maybe_harmed and not triage.harmed and match.answered and \
                 self.protocol.sections[match.ranked[0][0]].verdict in PROHIBITIONS:
             # Some sign the person asking is the one harmed, and the answer would tell them what not to do.
             triage = dataclasses.replace(triage, harmed=True)
-            match = self.matcher.match(question, only=HARMED_SECTIONS | (only or frozenset()), vector=vector)
+            match = self.matcher.match(question, only=HARMED_SECTIONS | (only or frozenset()), meaning=meaning)
         if triage.how_to and match.answered:
             match = Match(False, match.ranked, "out_of_scope")
         if not match.answered:
@@ -174,7 +174,7 @@ class PolicyGuide:
         # Where a child may be at risk, the safeguarding step already says what to do; the rest waits for "more".
         next_step = "" if kind == "safeguarding" else first.next_step
         ask = SAFEGUARDING_ASK if kind == "safeguarding" else first.ask
-        key_sentence = self._key_sentence(first, question, vector, with_verdict=kind == "policy")
+        key_sentence = self._key_sentence(first, question, meaning, with_verdict=kind == "policy")
         return Answer(question, match, kind, headline, sections, key_sentence, related, next_step, ask, workflows,
                       version)
 
@@ -184,12 +184,12 @@ class PolicyGuide:
         return Answer(question, Match(False, [], "follow_up"), "declined", NEEDS_WHOLE_QUESTION, (), "", (), "",
                       doubt.ask, (), self.protocol.short_version(today or dt.date.today()))
 
-    def _key_sentence(self, section: Section, question: str, vector, with_verdict: bool) -> str:
+    def _key_sentence(self, section: Section, question: str, meaning: Meaning | None, with_verdict: bool) -> str:
         """The sentence of the section nearest in meaning to the question and, when the section's verdict is
         what the answer says, to that verdict (without the model: the one sharing most words)."""
         sentences = self._sentences[section.id]
-        if vector is not None and self._sentence_vectors is not None:
-            target = vector + (self._headline_vectors[section.id] if with_verdict else 0.0)
+        if meaning is not None and self._sentence_vectors is not None:
+            target = meaning.vector + (self._headline_vectors[section.id] if with_verdict else 0.0)
             scores = [float(v @ target) for v in self._sentence_vectors[section.id]]
             return sentences[scores.index(max(scores))][0]
         wanted = set(self.matcher.language.terms(f"{question} {section.headline}" if with_verdict else question))

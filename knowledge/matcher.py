@@ -39,6 +39,13 @@ SECOND_SECTION_RATIO = 0.5  # a runner-up at least this probable, relative to th
 
 
 @dataclass(frozen=True)
+class Meaning:
+    """A question's sentence embedding, and its cosine similarity to every example (in the matcher's order)."""
+    vector: np.ndarray
+    similarity: np.ndarray
+
+
+@dataclass(frozen=True)
 class Match:
     answered: bool
     ranked: list[tuple[str, float]]  # (section id, probability), best first, up to 3
@@ -100,45 +107,47 @@ class Matcher:
         y = np.where(labels[:, None] == np.array(self.labels)[None, :], 1.0, -1.0)
         return np.linalg.solve(x.T @ x + RIDGE_PENALTY * np.eye(x.shape[1]), x.T @ y)
 
-    def embed(self, question: str) -> np.ndarray | None:
-        """The question's sentence embedding (None without the model)."""
-        return None if self.example_vectors is None else self.encoder.encode_one(question)
+    def embed(self, question: str) -> Meaning | None:
+        """The question's meaning, worked out once for everything that needs it (None without the model)."""
+        if self.example_vectors is None:
+            return None
+        vector = self.encoder.encode_one(question)
+        return Meaning(vector, self.example_vectors @ vector)
 
-    def nearest_texts(self, vector: np.ndarray | None, k: int) -> list[str]:
+    def nearest_texts(self, meaning: Meaning | None, k: int) -> list[str]:
         """The k examples nearest in meaning, nearest first."""
-        if vector is None:
+        if meaning is None:
             return []
-        similarity = self.example_vectors @ vector
+        similarity = meaning.similarity
         top = np.argpartition(similarity, -k)[-k:]
         return [self.example_texts[i] for i in top[np.argsort(similarity[top])[::-1]]]
 
-    def _meaning(self, vector: np.ndarray | None) -> np.ndarray:
+    def _meaning(self, meaning: Meaning | None) -> np.ndarray:
         """For each label: the mean cosine similarity of the question to its few nearest examples, plus
         the ridge classifier's output."""
-        if vector is None:
+        if meaning is None:
             return np.zeros(len(self.labels))
-        similarity = self.example_vectors @ vector
-        meaning = np.empty(len(self.labels))
+        nearest = np.empty(len(self.labels))
         for i, rows in enumerate(self._label_rows):
-            values = similarity[rows]
+            values = meaning.similarity[rows]
             k = min(MEANING_NEIGHBOURS, len(values))
-            meaning[i] = np.partition(values, -k)[-k:].mean()
-        ridge = np.append(vector, 1.0) @ self._ridge
-        return self.meaning_weight * meaning + RIDGE_WEIGHT * ridge
+            nearest[i] = np.partition(values, -k)[-k:].mean()
+        ridge = np.append(meaning.vector, 1.0) @ self._ridge
+        return self.meaning_weight * nearest + RIDGE_WEIGHT * ridge
 
-    def scores(self, question: str, vector: np.ndarray | None = None) -> dict[str, float] | None:
+    def scores(self, question: str, meaning: Meaning | None = None) -> dict[str, float] | None:
         """Every label's score for a question (higher is likelier), or None when it has no words that count."""
         terms = self.language.terms(question)
         if not terms:  # nothing but greetings, markup or punctuation
             return None
         known = sorted({self.term_index[term] for term in terms if term in self.term_index})
-        meaning = self._meaning(self.embed(question) if vector is None else vector)
-        totals = self.log_probability[:, known].sum(axis=1) + meaning
+        by_meaning = self._meaning(self.embed(question) if meaning is None else meaning)
+        totals = self.log_probability[:, known].sum(axis=1) + by_meaning
         return dict(zip(self.labels, totals.tolist(), strict=True))
 
-    def match(self, question: str, only: frozenset[str] | None = None, vector: np.ndarray | None = None) -> Match:
+    def match(self, question: str, only: frozenset[str] | None = None, meaning: Meaning | None = None) -> Match:
         """The best sections for a question; `only` limits them to some sections, and then the bot never abstains."""
-        scores = self.scores(question, vector)
+        scores = self.scores(question, meaning)
         if scores is None:
             return Match(False, [], "out_of_scope")
         best = max(scores.values())
