@@ -34,7 +34,7 @@ def request_form(purpose: str = "", kind: str = "work_use", today: dt.date | Non
                hint="Pupils under 16 need a parent's or carer's consent; parents of over-16s should be "
                     "told (section 5.5)."),
         field("devices", "Devices", {"type": "checkboxes", "options": [option(
-            "yes", "I will use Trust / Academy devices only, not my own phone or computer (section 5.3)")]},
+            "yes", "I will use Trust / Academy devices only (section 5.3)", "Not my own phone or computer.")]},
                optional=True),
         field("starts_on", "Start date", {"type": "datepicker", "initial_date": today.isoformat()}),
     field("ends_on", "End date", {"type": "datepicker"},

@@ -12,8 +12,12 @@ def modal(callback_id: str, title: str, submit: str, blocks: list[dict], metadat
     return view
 
 
-def option(value: str, label: str) -> dict:
-    return {"text": {"type": "plain_text", "text": label}, "value": value}
+def option(value: str, label: str, description: str = "") -> dict:
+    """A choice; Slack allows 75 characters for its label and 75 for the description under it."""
+    choice = {"text": {"type": "plain_text", "text": label}, "value": value}
+    if description:
+        choice["description"] = {"type": "plain_text", "text": description}
+    return choice
 
 
 def field(block_id: str, label: str, element: dict, hint: str | None = None, optional: bool = False) -> dict:

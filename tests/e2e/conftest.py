@@ -142,6 +142,7 @@ def bot(bot_env, fake_slack):
         thread.join(timeout=5)
         # Let listeners still running in the background finish before the fake Slack and the database go.
         running.finish_listeners()
+    assert fake_slack.breaches == [], "real Slack would refuse these:\n" + "\n".join(fake_slack.breaches)
 
 
 @pytest.fixture(autouse=True)

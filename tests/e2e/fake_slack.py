@@ -4,6 +4,10 @@ Point the bot at `fake.api_url` (SLACK_API_URL) and it talks to this server over
 Every call is recorded: the API method, its parameters (form or JSON body), the headers and
 what the fake answered. Response URLs (`fake.response_url("...")`) are served and recorded too,
 as method "response_url". A call can be scripted to fail with `fail_next`.
+
+Like real Slack, it refuses a view or message that breaks Block Kit's documented limits
+(`block_kit_limits.py`): it answers `invalid_blocks` and keeps the breach in `fake.breaches`,
+which the `bot` fixture asserts is empty at the end of every test.
 """
 
 import itertools
@@ -14,6 +18,8 @@ from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
+
+from block_kit_limits import breaches
 
 RESPONSE_URL = "response_url"  # the method name recorded for posts to a response URL
 BOT_USER_ID = "UBOT"
@@ -51,6 +57,7 @@ class _Failure:
 class FakeSlack:
     def __init__(self):
         self._calls: list[Call] = []
+        self.breaches: list[str] = []
         self._changed = threading.Condition()
         self._failures: dict[str, deque[_Failure]] = defaultdict(deque)
         self._ts = itertools.count(1)
@@ -148,7 +155,11 @@ class FakeSlack:
     def _answer(self, method: str, path: str, params: dict, headers: dict) -> tuple[int, dict, dict]:
         with self._changed:
             failures = self._failures.get(method)
-            if failures:
+            refused = breaches(method, params)
+            if refused:
+                self.breaches.extend(refused)
+                status, extra_headers, body = 200, {}, {"ok": False, "error": "invalid_blocks", "errors": refused}
+            elif failures:
                 failure = failures.popleft()
                 status, extra_headers, body = failure.status, failure.headers, failure.body
             else:
