@@ -33,7 +33,7 @@ MEANING_WEIGHT = 90.0  # per unit of cosine similarity to a label's nearest exam
 MEANING_NEIGHBOURS = 5  # how many of a label's nearest examples are averaged
 RIDGE_WEIGHT = 30.0  # per unit of the ridge classifier's output (+1 for the label, -1 for the rest)
 RIDGE_PENALTY = 1.0
-MIN_MARGIN = -2.0  # how the best section must score against "out of scope" for the bot to answer
+MIN_MARGIN = -3.5  # how the best section must score against "out of scope" for the bot to answer
 NOT_SURE_BAND = 5.0  # below the margin by less than this, the bot says it is not sure rather than "not ours"
 SECOND_SECTION_RATIO = 0.5  # a runner-up at least this probable, relative to the best, is cited too
 
