@@ -74,23 +74,26 @@ class StaffLanguage:
         self._english = SpellChecker(language="en", distance=1)
 
     def correct(self, word: str) -> str:
-        if len(word) >= 4 and word not in DECIDING_WORDS:
-            # A slip in a word that decides the answer is fixed first: "parnet" must never stay unknown.
-            for deciding in DECIDING_WORDS:
-                if OSA.distance(word, deciding) <= (1 if len(deciding) < 7 else 2) and word not in self._english:
-                    return deciding
-        if word in self.vocabulary or len(word) < 4 or word.isdigit():
+        if len(word) < 4 or word.isdigit() or word in DECIDING_WORDS:
             return word
-        if word not in self._corrections:
+        if word not in self._corrections:  # worked out once per word: this is on every question's path
             if len(self._corrections) > 50_000:  # unbounded input must not grow memory forever
                 self._corrections.clear()
-            if word in self._english:
-                self._corrections[word] = word
-                return word
-            # OSA counts a swapped pair of letters as one slip: "emial" is one edit from "email".
-            found = process.extractOne(word, self._targets, scorer=OSA.normalized_similarity, score_cutoff=0.75)
-            self._corrections[word] = found[0] if found else word
+            self._corrections[word] = self._correction(word)
         return self._corrections[word]
+
+    def _correction(self, word: str) -> str:
+        english = word in self._english
+        if not english:
+            # A slip in a word that decides the answer is fixed first: "parnet" must never stay unknown.
+            for deciding in DECIDING_WORDS:
+                if OSA.distance(word, deciding) <= (1 if len(deciding) < 7 else 2):
+                    return deciding
+        if english or word in self.vocabulary:
+            return word
+        # OSA counts a swapped pair of letters as one slip: "emial" is one edit from "email".
+        found = process.extractOne(word, self._targets, scorer=OSA.normalized_similarity, score_cutoff=0.75)
+        return found[0] if found else word
 
     def terms(self, text: str) -> list[str]:
         """The concepts of a text and the stems of its words ("w:" before them), in order; stopwords dropped.

@@ -61,12 +61,9 @@ class Match:
 
 
 class Matcher:
-    def __init__(self, protocol: Protocol, language: StaffLanguage, encoder=None,
-                 meaning_weight: float = MEANING_WEIGHT, min_margin: float = MIN_MARGIN):
+    def __init__(self, protocol: Protocol, language: StaffLanguage, encoder=None):
         self.language = language
         self.encoder = encoder
-        self.meaning_weight = meaning_weight
-        self.min_margin = min_margin
         counts: dict[str, Counter] = defaultdict(Counter)
         examples: list[tuple[str, str]] = []
         for section in protocol.sections.values():
@@ -133,7 +130,7 @@ class Matcher:
             k = min(MEANING_NEIGHBOURS, len(values))
             nearest[i] = np.partition(values, -k)[-k:].mean()
         ridge = np.append(meaning.vector, 1.0) @ self._ridge
-        return self.meaning_weight * nearest + RIDGE_WEIGHT * ridge
+        return MEANING_WEIGHT * nearest + RIDGE_WEIGHT * ridge
 
     def scores(self, question: str, meaning: Meaning | None = None) -> dict[str, float] | None:
         """Every label's score for a question (higher is likelier), or None when it has no words that count."""
@@ -163,9 +160,9 @@ class Matcher:
             return Match(True, ranked, "restricted")
         ranked = [(sid, weights[sid] / total) for sid in ranked_ids]
         margin = scores[ranked_ids[0]] - out_of_scope
-        if margin >= self.min_margin:
+        if margin >= MIN_MARGIN:
             return Match(True, ranked, "matched")
-        return Match(False, ranked, "not_sure" if margin >= self.min_margin - NOT_SURE_BAND else "out_of_scope")
+        return Match(False, ranked, "not_sure" if margin >= MIN_MARGIN - NOT_SURE_BAND else "out_of_scope")
 
     def cited(self, match: Match) -> list[str]:
         """The sections an answer quotes: the best, and the runner-up when it is nearly as likely."""

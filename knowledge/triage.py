@@ -117,9 +117,9 @@ class Triager:
             not harmed_by_words and sum(n in self.safeguarding_examples for n in near) >= SAFEGUARDING_NEIGHBOURS)
         maybe_harmed = harmed or harmed_near >= MAYBE_HARMED_NEIGHBOURS
         how_to = self._how_to(tokens) and not (safeguarding or harmed)
-        route = "app_help" if how_to else next(
-            (name for name, phrases in self.routes.items() if _find(tokens, phrases)), None)
-        named = next((" ".join(p) for _, p in _find(tokens, self.routes["other_policy"])), None)
+        found = {name: _find(tokens, phrases) for name, phrases in self.routes.items()}
+        route = "app_help" if how_to else next((name for name, places in found.items() if places), None)
+        named = next((" ".join(phrase) for _, phrase in found["other_policy"]), None)
         return Triage(safeguarding, harmed, how_to, route, named, maybe_harmed)
 
     def _child_at_risk(self, tokens: list[str], pupil: bool) -> bool:
